@@ -1,0 +1,176 @@
+"""The `review-platform` command: demo, seed, status and dev."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import signal
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from review_platform.settings import Settings, load_settings
+
+log = logging.getLogger("review_platform")
+
+
+def _settings_and_resources() -> tuple[Settings, dict[str, object]]:
+    from review_platform.resources import build_resources
+
+    settings = load_settings()
+    return settings, build_resources(settings)
+
+
+def _print_runs_summary(runs: list) -> None:
+    from review_platform.pipeline import LAYER_ORDER
+
+    header = f"{'layer':<22}{'rows in':>10}{'rows out':>10}{'rejected':>10}{'seconds':>10}"
+    for run in runs:
+        state = "ok" if run.success else "FAILED"
+        print(f"\n{run.partition}  {state}  {run.seconds:.1f}s  run {run.run_id[:8]}")
+        print(header)
+        for layer in LAYER_ORDER:
+            figures = run.layers.get(layer)
+            if figures is None:
+                print(f"{layer:<22}{'not materialised':>40}")
+                continue
+            print(
+                f"{layer:<22}{figures.get('rows_in', 0):>10}{figures.get('rows_out', 0):>10}"
+                f"{figures.get('rows_rejected', 0):>10}{figures.get('duration_s', 0):>10.2f}"
+            )
+        for check in run.failed_checks:
+            print(f"  check failed: {check}")
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from review_platform.demo.stack import (
+        DEMO_DAYS,
+        DEMO_REVIEWS_PER_DAY,
+        dagster_instance,
+        demo_partitions,
+        prepare_state,
+        seed_if_empty,
+    )
+    from review_platform.pipeline import run_partitions
+
+    settings = load_settings()
+    started = time.perf_counter()
+    print(f"State folder: {settings.home} (delete it to start over)")
+    if prepare_state(settings):
+        print(
+            "Note: buyer pseudonyms use a key generated into the state folder. For real data set "
+            "REVIEW_PLATFORM_PSEUDONYM_KEY."
+        )
+    print("Starting PostgreSQL and checking the source ...", flush=True)
+    seeded = seed_if_empty(settings)
+    if seeded is None:
+        print("Source already holds reviews: not seeding again.")
+    else:
+        print(f"Seeded {seeded.get('review', 0)} demo reviews ({DEMO_DAYS} days x {DEMO_REVIEWS_PER_DAY}).")
+    instance = dagster_instance(settings)
+
+    def progress(index: int, total: int, partition: str, run) -> None:
+        if run is None:
+            print(f"[{index}/{total}] materialising the six assets for {partition} ...", flush=True)
+        else:
+            print(f"[{index}/{total}] {partition} {'done' if run.success else 'FAILED'} in {run.seconds:.1f}s")
+
+    runs = run_partitions(instance, demo_partitions(), progress)
+    _print_runs_summary(runs)
+    print(f"\nDemo finished in {time.perf_counter() - started:.1f}s.")
+    print("Where to look next:")
+    print("  review-platform status            row counts of every layer, per day (they must reconcile)")
+    print("  make dev                          the Dagster UI on http://127.0.0.1:3000 (lineage, runs, checks)")
+    print(f"  {settings.lake_url}        the lake zones: raw, processed, rejected, curated")
+    print(f"  {settings.warehouse_path}   DuckDB: vw_reviews_by_product, _by_category, vw_data_quality")
+    return 0 if all(run.success for run in runs) else 1
+
+
+def command_seed(args: argparse.Namespace) -> int:
+    from review_platform.demo.stack import prepare_state, seed_source
+
+    settings, resources = _settings_and_resources()
+    prepare_state(settings)
+    inserted = seed_source(resources["postgres"], args.start, args.days, args.reviews_per_day, args.seed)
+    print(json.dumps({"inserted": inserted}))
+    return 0
+
+
+def command_status(args: argparse.Namespace) -> int:
+    from review_platform.pipeline import status_report
+
+    _, resources = _settings_and_resources()
+    report = status_report(resources)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        layers = ["source", "raw", "anonymised", "rejected", "categorised", "warehouse", "mongo"]
+        print(f"{'partition':<12}" + "".join(f"{layer:>12}" for layer in layers) + "  reconciles")
+        for entry in report:
+            cells = "".join(f"{'-' if entry[layer] is None else entry[layer]:>12}" for layer in layers)
+            verdict = "yes" if not entry["problems"] else "NO: " + "; ".join(entry["problems"])
+            print(f"{entry['partition']:<12}{cells}  {verdict}")
+    return 0 if all(not entry["problems"] for entry in report) else 1
+
+
+def command_dev(args: argparse.Namespace) -> int:
+    """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
+    from review_platform.demo.stack import dagster_instance, prepare_state
+
+    settings = load_settings()
+    prepare_state(settings)
+    dagster_instance(settings)  # writes the instance config on first use
+    workspace = Path(__file__).resolve().parent.parent / "workspace.yaml"
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    dagster = Path(sys.executable).parent / "dagster"
+    command = [str(dagster), "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
+    os.execv(command[0], command)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="review-platform", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="seed demo data if needed and run the whole pipeline on it")
+    demo.set_defaults(handler=command_demo)
+
+    seed = commands.add_parser("seed", help="generate demo reviews into the source database")
+    seed.add_argument("--start", type=dt.date.fromisoformat, required=True, help="first day, YYYY-MM-DD")
+    seed.add_argument("--days", type=int, default=1)
+    seed.add_argument("--reviews-per-day", type=int, default=400)
+    seed.add_argument("--seed", type=int, default=42)
+    seed.set_defaults(handler=command_seed)
+
+    status = commands.add_parser("status", help="row counts of every layer per partition, and whether they reconcile")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=command_status)
+
+    dev = commands.add_parser("dev", help="the Dagster UI on the embedded state")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(handler=command_dev)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    warnings.filterwarnings("ignore", category=UserWarning)
+    args = build_parser().parse_args(argv)
+    from review_platform.resources.postgres import SourceUnavailableError
+
+    try:
+        return args.handler(args)
+    except SourceUnavailableError as error:  # an outage is a one-line message, not a traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The data contract: what each layer holds, why rows are rejected, which PII types exist.
+
+Every layer, every check and the warehouse's `vw_data_quality` speak this vocabulary, so a count in one place
+can be reconciled with a count in another.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import polars as pl
+
+
+class RejectionReason(StrEnum):
+    """Why a source review is kept out of the curated layers. The first rule that matches wins, in this order."""
+
+    MISSING_BUYER = "missing_buyer"
+    UNKNOWN_PRODUCT = "unknown_product"
+    INVALID_RATING = "invalid_rating"
+    EMPTY_TEXT = "empty_text"
+    TEXT_TOO_LONG = "text_too_long"
+    DUPLICATE_REVIEW = "duplicate_review"
+
+
+REJECTION_DESCRIPTIONS: dict[RejectionReason, str] = {
+    RejectionReason.MISSING_BUYER: "the review has no buyer id",
+    RejectionReason.UNKNOWN_PRODUCT: "the product id is not in the product table",
+    RejectionReason.INVALID_RATING: "the rating is missing or outside 1..5",
+    RejectionReason.EMPTY_TEXT: "the review text is empty, blank or has no letter or digit (emoji only)",
+    RejectionReason.TEXT_TOO_LONG: "the review text is longer than the platform accepts",
+    RejectionReason.DUPLICATE_REVIEW: "same buyer, product and text as an earlier review of the same day",
+}
+
+MAX_TEXT_CHARS = 20_000
+
+
+class PiiType(StrEnum):
+    """Personal data types the anonymiser recognises; each becomes a typed placeholder such as `<EMAIL>`."""
+
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    CARD = "CARD"
+    IBAN = "IBAN"
+    IP_ADDRESS = "IP_ADDRESS"
+    ADDRESS = "ADDRESS"
+    PERSON = "PERSON"
+    URL = "URL"
+
+
+# What the extraction from PostgreSQL produces, and RAW stores. Holds PII (free text): RAW is restricted.
+SOURCE_SCHEMA: dict[str, pl.DataType] = {
+    "review_id": pl.Int64(),
+    "buyer_id": pl.Int64(),
+    "p_id": pl.Int64(),
+    "title": pl.String(),
+    "r_desc": pl.String(),
+    "rating": pl.Int32(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "product_name": pl.String(),
+    "product_price": pl.Float64(),
+    "category_id": pl.Int64(),
+    "category_name": pl.String(),
+    "buyer_has_orders": pl.Boolean(),
+    "image_count": pl.Int32(),
+}
+
+# PROCESSED zone: validated reviews with PII redacted and the buyer id replaced by a keyed hash.
+ANONYMISED_SCHEMA: dict[str, pl.DataType] = {
+    "review_id": pl.Int64(),
+    "buyer_hash": pl.String(),
+    "p_id": pl.Int64(),
+    "product_name": pl.String(),
+    "product_price": pl.Float64(),
+    "category_id": pl.Int64(),
+    "category_name": pl.String(),
+    "title": pl.String(),
+    "text": pl.String(),
+    "rating": pl.Int32(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "verified_buyer": pl.Boolean(),
+    "image_count": pl.Int32(),
+    "pii_redactions": pl.Int32(),
+    "partition_date": pl.Date(),
+}
+
+# REJECTED zone: the rows kept out, anonymised the same way, with the reason.
+REJECTED_SCHEMA: dict[str, pl.DataType] = {
+    "review_id": pl.Int64(),
+    "buyer_hash": pl.String(),
+    "p_id": pl.Int64(),
+    "title": pl.String(),
+    "text": pl.String(),
+    "rating": pl.Int32(),
+    "created_at": pl.Datetime("us", "UTC"),
+    "reason": pl.String(),
+    "reason_detail": pl.String(),
+    "partition_date": pl.Date(),
+}
+
+# CURATED zone: what analysts and applications read.
+CATEGORISED_SCHEMA: dict[str, pl.DataType] = {
+    **ANONYMISED_SCHEMA,
+    "topic": pl.String(),
+    "topic_score": pl.Float32(),
+    "sentiment": pl.String(),
+    "sentiment_score": pl.Float32(),
+    "model_name": pl.String(),
+    "model_version": pl.String(),
+}
+
+
+def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Select and cast `frame` to exactly `schema`; raises a clear error naming any missing column."""
+    missing = [name for name in schema if name not in frame.columns]
+    if missing:
+        raise ValueError(f"columns missing from the data contract: {', '.join(missing)}")
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])

@@ -1,0 +1,116 @@
+"""Layers 5 and 6, serving: the analysts' warehouse and the applications' Mongo collections."""
+
+import datetime as dt
+import time
+
+import dagster as dg
+import polars as pl
+
+from review_platform.defs.privacy import REVIEWS_DATASET
+from review_platform.defs.reporting import check_result, layer_metadata
+from review_platform.partitions import daily_partitions
+from review_platform.quality.checks import CheckOutcome, counts_reconcile
+from review_platform.resources.lake import LakeResource, PartitionRef, Zone
+from review_platform.resources.mongo import MongoResource
+from review_platform.resources.warehouse import WAREHOUSE_VIEWS, WarehouseResource
+
+
+def _curated_and_rejected(lake: LakeResource, partition: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return (
+        lake.read_partition(PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition)),
+        lake.read_partition(PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition)),
+    )
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    deps=["categorised_reviews"],
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+    check_specs=[
+        dg.AssetCheckSpec("warehouse_equals_curated", asset="snowflake_views", blocking=True),
+        dg.AssetCheckSpec("views_answer", asset="snowflake_views", blocking=True),
+    ],
+)
+def snowflake_views(context: dg.AssetExecutionContext, lake: LakeResource, warehouse: WarehouseResource):
+    """The analysts' warehouse: tables `curated_reviews` and `rejected_reviews`, and the views
+    `vw_reviews_by_product`, `vw_reviews_by_category` and `vw_data_quality` (the reject reasons per day)."""
+    started = time.perf_counter()
+    partition = context.partition_key
+    curated, rejected = _curated_and_rejected(lake, partition)
+    warehouse.ensure_schema()
+    day = dt.date.fromisoformat(partition)
+    warehouse.replace_partition("curated_reviews", day, curated)
+    warehouse.replace_partition("rejected_reviews", day, rejected)
+
+    loaded = warehouse.count_by_partition("curated_reviews").get(partition, 0)
+    view_rows = {view: warehouse.query(f"SELECT count(*) AS n FROM {view}")["n"][0] for view in WAREHOUSE_VIEWS}
+    views_outcome = CheckOutcome(
+        all(rows > 0 for rows in view_rows.values()),
+        "views answer: " + ", ".join(f"{view} {rows} rows" for view, rows in view_rows.items()),
+        {view: int(rows) for view, rows in view_rows.items()},
+    )
+    yield dg.MaterializeResult(
+        metadata=layer_metadata(curated.height, loaded, rejected.height, time.perf_counter() - started),
+        check_results=[
+            check_result(
+                "warehouse_equals_curated",
+                counts_reconcile("warehouse vs CURATED", curated.height, loaded, "Re-run snowflake_views."),
+            ),
+            check_result("views_answer", views_outcome),
+        ],
+    )
+
+
+def _documents(frame: pl.DataFrame) -> list[dict]:
+    # BSON has no date-only type: the partition date travels as its ISO string, which is also the filter key.
+    return frame.with_columns(pl.col("partition_date").cast(pl.String)).to_dicts()
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    deps=["categorised_reviews"],
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
+    check_specs=[
+        dg.AssetCheckSpec("mongo_equals_curated", asset="mongo_collections", blocking=True),
+        dg.AssetCheckSpec("mongo_indexes_present", asset="mongo_collections", blocking=True),
+    ],
+)
+def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mongo: MongoResource):
+    """Collections for applications and front-ends: `reviews` (categorised), `rejected_reviews` (with the reason)
+    and `pipeline_runs` (what each run did to each partition), indexed for fast look-ups."""
+    started = time.perf_counter()
+    partition = context.partition_key
+    curated, rejected = _curated_and_rejected(lake, partition)
+    mongo.ensure_indexes()
+    mongo.replace_partition("reviews", partition, _documents(curated))
+    mongo.replace_partition("rejected_reviews", partition, _documents(rejected))
+    stored = mongo.count_by_partition("reviews").get(partition, 0)
+    seconds = time.perf_counter() - started
+    mongo.record_run(
+        {
+            "run_id": context.run_id,
+            "partition_date": partition,
+            "reviews": curated.height,
+            "rejected_reviews": rejected.height,
+            "model_version": curated["model_version"][0] if curated.height else None,
+            "recorded_at": dt.datetime.now(dt.UTC),
+        }
+    )
+    missing = mongo.missing_indexes()
+    yield dg.MaterializeResult(
+        metadata=layer_metadata(curated.height, stored, rejected.height, seconds),
+        check_results=[
+            check_result(
+                "mongo_equals_curated",
+                counts_reconcile("Mongo reviews vs CURATED", curated.height, stored, "Re-run mongo_collections."),
+            ),
+            check_result(
+                "mongo_indexes_present",
+                CheckOutcome(
+                    not missing,
+                    "all required indexes present" if not missing else f"missing indexes: {', '.join(missing)}",
+                    {"missing": len(missing)},
+                ),
+            ),
+        ],
+    )

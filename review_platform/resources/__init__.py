@@ -1,0 +1,29 @@
+"""One ConfigurableResource per external system; the only code that touches the outside world."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from review_platform.resources.lake import LakeResource
+from review_platform.resources.mongo import MongoResource
+from review_platform.resources.nlp import NlpResource
+from review_platform.resources.postgres import PostgresResource
+from review_platform.resources.privacy import PseudonymKeyResource
+from review_platform.resources.warehouse import WarehouseResource
+from review_platform.settings import PSEUDONYM_KEY_ENV, Settings
+
+
+def build_resources(settings: Settings) -> dict[str, object]:
+    """The resources every asset uses, wired to embedded or production backends by `settings` alone."""
+    return {
+        "postgres": PostgresResource(url=settings.postgres_url or "", embedded_dir=str(settings.embedded_postgres_dir)),
+        "lake": LakeResource(url=settings.lake_url),
+        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+        "mongo": MongoResource(url=settings.mongo_url, database=settings.mongo_database),
+        "nlp": NlpResource(model_path=settings.nlp_model_path or ""),
+        "pseudonym_key": (
+            PseudonymKeyResource(key=dg.EnvVar(PSEUDONYM_KEY_ENV))
+            if settings.pseudonym_key_from_env
+            else PseudonymKeyResource(key_file=str(settings.pseudonym_key_file))
+        ),
+    }

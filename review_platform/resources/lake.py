@@ -1,0 +1,142 @@
+"""The data lake: a local folder by default, `s3://bucket/prefix` in production, one interface for both.
+
+Layout: `<zone>/<dataset>/date=<partition>/part-<id>.parquet` plus `_manifest.json`. The manifest is the commit
+point of a partition: data files are written first under fresh names, then the manifest is swapped in
+atomically, then the files it no longer names are deleted. A reader that goes through the manifest never sees a
+half-written partition, and a crashed write leaves the previous version readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import dagster as dg
+import polars as pl
+import pyarrow.fs as pafs
+
+MANIFEST_NAME = "_manifest.json"
+
+
+class Zone(StrEnum):
+    LANDING = "landing"  # the extract handed from postgres_reviews to raw_s3, with PII: restricted
+    RAW = "raw"  # the extract as it came, with PII: restricted
+    PROCESSED = "processed"  # validated and anonymised
+    REJECTED = "rejected"  # rows kept out, anonymised, with their reason
+    CURATED = "curated"  # categorised, what analysts and applications read
+
+
+@dataclass(frozen=True)
+class PartitionRef:
+    zone: Zone
+    dataset: str
+    partition_key: str
+
+    @property
+    def folder(self) -> str:
+        return f"{self.zone}/{self.dataset}/date={self.partition_key}"
+
+
+class LakeError(RuntimeError):
+    """A lake partition is missing or does not match its manifest."""
+
+
+class LakeResource(dg.ConfigurableResource):
+    """Parquet partitions with manifests under `url` (a local folder or `s3://bucket/prefix`)."""
+
+    url: str
+
+    def _filesystem(self) -> tuple[pafs.FileSystem, str]:
+        if "://" not in self.url:
+            filesystem = pafs.LocalFileSystem()
+            filesystem.create_dir(self.url, recursive=True)
+            return filesystem, self.url.rstrip("/")
+        filesystem, root = pafs.FileSystem.from_uri(self.url)
+        return filesystem, root.rstrip("/")
+
+    def write_partition(
+        self, ref: PartitionRef, frame: pl.DataFrame, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Replace the partition with `frame` and return its new manifest."""
+        filesystem, root = self._filesystem()
+        folder = f"{root}/{ref.folder}"
+        filesystem.create_dir(folder, recursive=True)
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd", statistics=True)
+        payload = buffer.getvalue()
+        file_name = f"part-{uuid.uuid4().hex}.parquet"
+        with filesystem.open_output_stream(f"{folder}/{file_name}") as out:
+            out.write(payload)
+        manifest = {
+            "dataset": ref.dataset,
+            "zone": str(ref.zone),
+            "partition": ref.partition_key,
+            "row_count": frame.height,
+            "files": [
+                {
+                    "path": file_name,
+                    "bytes": len(payload),
+                    "sha256": hashlib.sha256(payload).hexdigest(),
+                    "rows": frame.height,
+                }
+            ],
+            "columns": {name: str(dtype) for name, dtype in frame.schema.items()},
+            "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **(extra or {}),
+        }
+        staged_manifest = f"{folder}/{MANIFEST_NAME}.{uuid.uuid4().hex}.tmp"
+        with filesystem.open_output_stream(staged_manifest) as out:
+            out.write(json.dumps(manifest, indent=2).encode())
+        filesystem.move(staged_manifest, f"{folder}/{MANIFEST_NAME}")
+        self._delete_unlisted_files(filesystem, folder, keep={file_name, MANIFEST_NAME})
+        return manifest
+
+    @staticmethod
+    def _delete_unlisted_files(filesystem: pafs.FileSystem, folder: str, keep: set[str]) -> None:
+        for info in filesystem.get_file_info(pafs.FileSelector(folder)):
+            if info.type == pafs.FileType.File and info.base_name not in keep:
+                filesystem.delete_file(info.path)
+
+    def read_manifest(self, ref: PartitionRef) -> dict[str, Any] | None:
+        filesystem, root = self._filesystem()
+        path = f"{root}/{ref.folder}/{MANIFEST_NAME}"
+        if filesystem.get_file_info(path).type != pafs.FileType.File:
+            return None
+        with filesystem.open_input_stream(path) as stream:
+            return json.loads(stream.read())
+
+    def read_partition(self, ref: PartitionRef, verify: bool = False) -> pl.DataFrame:
+        """The partition's rows as its manifest lists them; `verify` also checks sizes and checksums."""
+        manifest = self.read_manifest(ref)
+        if manifest is None:
+            raise LakeError(
+                f"lake partition {ref.folder} has no manifest: materialise the upstream asset for "
+                f"{ref.partition_key} first"
+            )
+        filesystem, root = self._filesystem()
+        frames = []
+        for entry in manifest["files"]:
+            path = f"{root}/{ref.folder}/{entry['path']}"
+            try:
+                with filesystem.open_input_stream(path) as stream:
+                    payload = stream.read()
+            except FileNotFoundError:
+                raise LakeError(f"{ref.folder}/{entry['path']} is listed in the manifest but missing") from None
+            if verify and hashlib.sha256(payload).hexdigest() != entry["sha256"]:
+                raise LakeError(f"{ref.folder}/{entry['path']} does not match its manifest checksum")
+            frames.append(pl.read_parquet(io.BytesIO(payload)))
+        return pl.concat(frames) if frames else pl.DataFrame()
+
+    def list_partitions(self, zone: Zone, dataset: str) -> list[str]:
+        filesystem, root = self._filesystem()
+        folder = f"{root}/{zone}/{dataset}"
+        if filesystem.get_file_info(folder).type != pafs.FileType.Directory:
+            return []
+        names = [info.base_name for info in filesystem.get_file_info(pafs.FileSelector(folder))]
+        return sorted(name.removeprefix("date=") for name in names if name.startswith("date="))

@@ -1,0 +1,93 @@
+"""The serving store for applications: MongoDB via pymongo, or the on-disk litemongo engine by default.
+
+`url` is either `mongodb://...` (a real server) or `litemongo:///path/to/folder` (embedded, same pymongo API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import dagster as dg
+import pymongo
+from pymongo import ReplaceOne
+from pymongo.database import Database
+
+# (collection, keys, unique): the look-ups front-ends make, and the upsert key of each collection.
+REQUIRED_INDEXES: tuple[tuple[str, tuple[tuple[str, int], ...], bool], ...] = (
+    ("reviews", (("review_id", 1),), True),
+    ("reviews", (("partition_date", 1),), False),
+    ("reviews", (("p_id", 1), ("created_at", -1)), False),
+    ("reviews", (("topic", 1), ("sentiment", 1)), False),
+    ("rejected_reviews", (("review_id", 1),), True),
+    ("rejected_reviews", (("partition_date", 1), ("reason", 1)), False),
+    ("pipeline_runs", (("run_id", 1), ("partition_date", 1)), True),
+)
+
+EMBEDDED_SCHEME = "litemongo://"
+
+
+def index_name(keys: Sequence[tuple[str, int]]) -> str:
+    return "_".join(f"{field}_{direction}" for field, direction in keys)
+
+
+class MongoResource(dg.ConfigurableResource):
+    """Collections `reviews`, `rejected_reviews` and `pipeline_runs`."""
+
+    url: str
+    database: str = "review_platform"
+
+    @contextmanager
+    def connect(self) -> Iterator[Database]:
+        if self.url.startswith(EMBEDDED_SCHEME):
+            import litemongo  # the embedded engine; a real deployment never imports it
+
+            client = litemongo.connect(self.url.removeprefix(EMBEDDED_SCHEME))
+        else:
+            client = pymongo.MongoClient(self.url, serverSelectionTimeoutMS=10_000)
+        try:
+            yield client[self.database]
+        finally:
+            client.close()
+
+    def ensure_indexes(self) -> list[str]:
+        with self.connect() as db:
+            for collection, keys, unique in REQUIRED_INDEXES:
+                db[collection].create_index(list(keys), unique=unique, name=index_name(keys))
+        return [index_name(keys) for _, keys, _ in REQUIRED_INDEXES]
+
+    def missing_indexes(self) -> list[str]:
+        with self.connect() as db:
+            present = {name: set(db[name].index_information()) for name in {c for c, _, _ in REQUIRED_INDEXES}}
+        return [
+            f"{collection}.{index_name(keys)}"
+            for collection, keys, _ in REQUIRED_INDEXES
+            if index_name(keys) not in present[collection]
+        ]
+
+    def replace_partition(self, collection: str, partition_date: str, documents: list[dict[str, Any]]) -> int:
+        """Make the partition's documents exactly `documents`: one bulk upsert, then drop what is gone."""
+        with self.connect() as db:
+            target = db[collection]
+            if documents:
+                target.bulk_write(
+                    [ReplaceOne({"review_id": doc["review_id"]}, doc, upsert=True) for doc in documents],
+                    ordered=False,
+                )
+            keep = [doc["review_id"] for doc in documents]
+            target.delete_many({"partition_date": partition_date, "review_id": {"$nin": keep}})
+        return len(documents)
+
+    def record_run(self, document: dict[str, Any]) -> None:
+        with self.connect() as db:
+            db.pipeline_runs.replace_one(
+                {"run_id": document["run_id"], "partition_date": document["partition_date"]},
+                document,
+                upsert=True,
+            )
+
+    def count_by_partition(self, collection: str) -> dict[str, int]:
+        with self.connect() as db:
+            rows = db[collection].aggregate([{"$group": {"_id": "$partition_date", "n": {"$sum": 1}}}])
+            return {row["_id"]: row["n"] for row in rows}

@@ -1,0 +1,139 @@
+"""The operational PostgreSQL database the reviews come from: embedded (pgserver) unless a URL is configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources as package_files
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from review_platform.contract import SOURCE_SCHEMA
+
+# Product, category and buyer facts ride along with each review; customer PII (names, e-mails, phones) is
+# never selected: data minimisation starts at the extract.
+EXTRACT_QUERY = """
+SELECT r.review_id, r.buyer_id, r.p_id, r.title, r.r_desc, r.rating,
+       to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
+       p.p_name AS product_name, p.price::float8 AS product_price,
+       p.category_id, c.name AS category_name,
+       EXISTS (SELECT 1 FROM orders o
+               WHERE o.buyer_id = r.buyer_id AND o.p_id = r.p_id AND o.order_date <= r.created_at)::int
+           AS buyer_has_orders,
+       (SELECT count(*) FROM review_images i WHERE i.review_id = r.review_id)::int AS image_count
+FROM review r
+LEFT JOIN product p ON p.p_id = r.p_id
+LEFT JOIN category c ON c.category_id = p.category_id
+WHERE r.created_at >= {start} AND r.created_at < {end}
+ORDER BY r.review_id
+"""
+
+SOURCE_TABLES = ("category", "product", "customer", "orders", "review", "review_images")
+
+
+class SourceUnavailableError(RuntimeError):
+    """PostgreSQL could not be reached; the message says what to check."""
+
+
+class PostgresResource(dg.ConfigurableResource):
+    """The review source. `url` empty means the embedded server whose data lives in `embedded_dir`."""
+
+    url: str = ""
+    embedded_dir: str = ""
+    connect_timeout_s: int = 10
+
+    def connection_uri(self) -> str:
+        if self.url:
+            return self.url
+        import pgserver  # imported lazily: production deployments never start it
+
+        data_dir = Path(self.embedded_dir)
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        return pgserver.get_server(data_dir, cleanup_mode="stop").get_uri()
+
+    @contextmanager
+    def connect(self) -> Iterator[psycopg.Connection]:
+        try:
+            conn = psycopg.connect(self.connection_uri(), connect_timeout=self.connect_timeout_s)
+        except psycopg.OperationalError as error:
+            where = "the embedded PostgreSQL" if not self.url else "REVIEW_PLATFORM_POSTGRES_URL"
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise SourceUnavailableError(
+                f"PostgreSQL source unreachable ({first_line}); check that {where} is up and reachable, "
+                "then re-run the partition."
+            ) from None
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def ensure_schema(self) -> None:
+        ddl = package_files.files("review_platform.sql").joinpath("source_schema.sql").read_text()
+        with self.connect() as conn:
+            conn.execute(ddl)
+            conn.commit()
+
+    def review_count(self) -> int:
+        with self.connect() as conn:
+            return conn.execute("SELECT count(*) FROM review").fetchone()[0]
+
+    def load_tables(self, frames: dict[str, pl.DataFrame]) -> dict[str, int]:
+        """Bulk-load frames into same-named tables with COPY; rows whose key exists are left as they are."""
+        inserted: dict[str, int] = {}
+        new_review_ids: list[int] = []
+        with self.connect() as conn:
+            for table in SOURCE_TABLES:
+                frame = frames.get(table)
+                if frame is None or frame.is_empty():
+                    continue
+                staging = f"_load_{table}"
+                conn.execute(f"CREATE TEMP TABLE {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+                columns = ", ".join(frame.columns)
+                with conn.cursor().copy(f"COPY {staging} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(frame.write_csv(include_header=False, null_value=""))
+                if table == "review":
+                    cursor = conn.execute(
+                        f"INSERT INTO review SELECT * FROM {staging} ON CONFLICT DO NOTHING RETURNING review_id"
+                    )
+                    new_review_ids = [row[0] for row in cursor.fetchall()]
+                elif table == "review_images":
+                    # review_images has no key: load it only for reviews this call inserted.
+                    cursor = conn.execute(
+                        f"INSERT INTO review_images SELECT * FROM {staging} WHERE review_id = ANY(%s)",
+                        (new_review_ids,),
+                    )
+                else:
+                    cursor = conn.execute(f"INSERT INTO {table} SELECT * FROM {staging} ON CONFLICT DO NOTHING")
+                inserted[table] = cursor.rowcount
+            conn.commit()
+        return inserted
+
+    def extract_reviews(self, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+        """One window of reviews with their facts, streamed by COPY into a polars frame (no per-row Python)."""
+        query = sql.SQL(EXTRACT_QUERY).format(start=sql.Literal(start), end=sql.Literal(end))
+        copy_statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, HEADER)").format(query)
+        buffer = io.BytesIO()
+        with self.connect() as conn, conn.cursor().copy(copy_statement) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+        buffer.seek(0)
+        # CSV carries timestamps and booleans as text and 0/1; both are typed here in one vectorised pass.
+        raw_types = {**SOURCE_SCHEMA, "created_at": pl.String(), "buyer_has_orders": pl.Int8()}
+        frame = pl.read_csv(buffer, schema=raw_types)
+        return frame.with_columns(
+            pl.col("created_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC"),
+            pl.col("buyer_has_orders").cast(pl.Boolean),
+        )
+
+    def count_reviews_by_day(self) -> dict[str, int]:
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), count(*) FROM review GROUP BY 1"
+            ).fetchall()
+        return dict(rows)

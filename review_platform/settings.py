@@ -1,0 +1,71 @@
+"""The one place that reads the environment: where state lives and which backend serves each layer.
+
+With nothing set, every layer runs embedded under `$REVIEW_PLATFORM_HOME` (default `./.review_platform`):
+PostgreSQL via pgserver, a local-folder lake, a DuckDB warehouse and an on-disk Mongo engine.
+Deleting that folder resets everything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_PREFIX = "REVIEW_PLATFORM_"
+PSEUDONYM_KEY_ENV = "REVIEW_PLATFORM_PSEUDONYM_KEY"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    postgres_url: str | None
+    lake_url: str
+    warehouse_path: Path
+    mongo_url: str
+    mongo_database: str
+    nlp_model_path: str | None
+    pseudonym_key_from_env: bool
+
+    @property
+    def embedded_postgres_dir(self) -> Path:
+        return self.home / "postgres"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster_home"
+
+    @property
+    def pseudonym_key_file(self) -> Path:
+        return self.home / "secrets" / "pseudonym.key"
+
+
+def load_settings() -> Settings:
+    """Read `REVIEW_PLATFORM_*` variables once; unset ones fall back to the embedded defaults."""
+    home = Path(os.environ.get(f"{ENV_PREFIX}HOME", ".review_platform")).absolute()
+    return Settings(
+        home=home,
+        postgres_url=os.environ.get(f"{ENV_PREFIX}POSTGRES_URL") or None,
+        lake_url=os.environ.get(f"{ENV_PREFIX}LAKE_URL") or str(home / "lake"),
+        warehouse_path=Path(os.environ.get(f"{ENV_PREFIX}WAREHOUSE_PATH") or home / "warehouse.duckdb"),
+        mongo_url=os.environ.get(f"{ENV_PREFIX}MONGO_URL") or f"litemongo://{home / 'mongo'}",
+        mongo_database=os.environ.get(f"{ENV_PREFIX}MONGO_DATABASE") or "review_platform",
+        nlp_model_path=os.environ.get(f"{ENV_PREFIX}NLP_MODEL") or None,
+        pseudonym_key_from_env=bool(os.environ.get(PSEUDONYM_KEY_ENV)),
+    )
+
+
+def ensure_generated_pseudonym_key(settings: Settings) -> bool:
+    """Create a random pseudonymisation key in the state folder unless the environment provides one.
+
+    Returns True when the platform runs on a generated key (fine for a demo, not for production: hashes are only
+    stable for as long as that file lives).
+    """
+    if settings.pseudonym_key_from_env:
+        return False
+    key_file = settings.pseudonym_key_file
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_hex(32))
+    return True
