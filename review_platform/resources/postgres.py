@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources as package_files
@@ -51,11 +52,14 @@ class PostgresResource(dg.ConfigurableResource):
     def connection_uri(self) -> str:
         if self.url:
             return self.url
-        import pgserver  # imported lazily: production deployments never start it
-
         data_dir = Path(self.embedded_dir)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-        return pgserver.get_server(data_dir, cleanup_mode="stop").get_uri()
+        with warnings.catch_warnings():
+            # pgserver falls back to /tmp for its lock file when XDG_RUNTIME_DIR is unset, and says so each time.
+            warnings.simplefilter("ignore")
+            import pgserver  # imported lazily: production deployments never start it
+
+            return pgserver.get_server(data_dir, cleanup_mode="stop").get_uri()
 
     @contextmanager
     def connect(self) -> Iterator[psycopg.Connection]:

@@ -70,4 +70,4 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def query(self, sql: str, parameters: list | None = None) -> pl.DataFrame:
         with self.connect() as conn:
-            return pl.from_arrow(conn.execute(sql, parameters or []).to_arrow_table())
+            return pl.from_arrow(conn.sql(sql, params=parameters).to_arrow_table())

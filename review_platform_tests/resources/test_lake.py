@@ -1,0 +1,62 @@
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from review_platform.resources.lake import MANIFEST_NAME, LakeError, LakeResource, PartitionRef, Zone
+
+REF = PartitionRef(Zone.RAW, "reviews", "2026-11-01")
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> LakeResource:
+    return LakeResource(url=str(tmp_path / "lake"))
+
+
+def partition_files(lake: LakeResource) -> list[str]:
+    return sorted(path.name for path in (Path(lake.url) / REF.folder).iterdir())
+
+
+def test_round_trip_with_manifest(lake):
+    frame = pl.DataFrame({"review_id": [1, 2, 3], "text": ["a", None, "c"]})
+    manifest = lake.write_partition(REF, frame, extra={"extracted_at": "2026-11-02T00:00:00+00:00"})
+    assert manifest["row_count"] == 3
+    assert manifest["extracted_at"] == "2026-11-02T00:00:00+00:00"
+    assert len(manifest["files"][0]["sha256"]) == 64
+    assert lake.read_manifest(REF) == manifest
+    assert lake.read_partition(REF, verify=True).equals(frame)
+    assert lake.list_partitions(Zone.RAW, "reviews") == ["2026-11-01"]
+
+
+def test_rewrite_replaces_the_whole_partition(lake):
+    lake.write_partition(REF, pl.DataFrame({"review_id": [1, 2, 3]}))
+    lake.write_partition(REF, pl.DataFrame({"review_id": [9]}))
+    assert lake.read_partition(REF)["review_id"].to_list() == [9]
+    files = partition_files(lake)
+    assert len(files) == 2 and MANIFEST_NAME in files, "the old data file is gone"
+
+
+def test_an_interrupted_write_leaves_the_previous_version_readable(lake):
+    lake.write_partition(REF, pl.DataFrame({"review_id": [1, 2]}))
+    # A writer that died after its data file but before its manifest leaves an orphan file behind.
+    (Path(lake.url) / REF.folder / "part-orphan.parquet").write_bytes(b"half written")
+    assert lake.read_partition(REF, verify=True)["review_id"].to_list() == [1, 2]
+
+
+def test_corruption_and_missing_files_are_reported(lake):
+    manifest = lake.write_partition(REF, pl.DataFrame({"review_id": [1, 2]}))
+    data_file = Path(lake.url) / REF.folder / manifest["files"][0]["path"]
+    data_file.write_bytes(data_file.read_bytes()[:-3] + b"xyz")
+    with pytest.raises(LakeError, match="checksum"):
+        lake.read_partition(REF, verify=True)
+    data_file.unlink()
+    with pytest.raises(LakeError, match="missing"):
+        lake.read_partition(REF)
+
+
+def test_a_partition_never_written_names_what_to_do(lake):
+    with pytest.raises(LakeError, match="materialise the upstream asset"):
+        lake.read_partition(REF)
+    assert lake.read_manifest(REF) is None
+    assert json.dumps(lake.list_partitions(Zone.CURATED, "reviews")) == "[]"
