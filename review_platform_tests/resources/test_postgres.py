@@ -70,5 +70,5 @@ def test_loading_twice_inserts_nothing_new(clean_source):
 
 def test_unreachable_source_gives_one_clear_line():
     postgres = PostgresResource(url="postgresql://nobody@127.0.0.1:1/none", connect_timeout_s=2)
-    with pytest.raises(SourceUnavailableError, match="PostgreSQL source unreachable.*REVIEW_PLATFORM_POSTGRES_URL"):
+    with pytest.raises(SourceUnavailableError, match=r"PostgreSQL source unreachable.*REVIEW_PLATFORM_POSTGRES_URL"):
         postgres.review_count()
