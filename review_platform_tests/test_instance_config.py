@@ -1,0 +1,34 @@
+"""The deployment instance config (dagster.yaml) against a real PostgreSQL: the embedded one."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_dagster_yaml_stores_runs_in_postgres(embedded_postgres, tmp_path, monkeypatch):
+    with embedded_postgres.connect() as conn:
+        conn.autocommit = True
+        conn.execute("DROP DATABASE IF EXISTS dagster_instance_test")
+        conn.execute("CREATE DATABASE dagster_instance_test")
+    uri = embedded_postgres.connection_uri().replace("/postgres?", "/dagster_instance_test?")
+    # SQLAlchemy 2.1 picks psycopg 3 for a bare postgresql:// URL, and Dagster's storage SQL fails on it.
+    uri = uri.replace("postgresql://", "postgresql+psycopg2://")
+    monkeypatch.setenv("DAGSTER_PG_URL", uri)
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+    assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
+    assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+    assert instance.run_retries_enabled and instance.run_retries_max_retries == 2
+
+    @dg.asset
+    def probe() -> int:
+        return 1
+
+    result = dg.materialize([probe], instance=instance)
+    assert result.success
+    assert instance.get_runs_count() == 1, "the run was recorded in PostgreSQL"
