@@ -33,7 +33,7 @@ def run_partitions(
     on_progress: Callable[[int, int, str, PartitionRun | None], None] = lambda *_: None,
 ) -> list[PartitionRun]:
     """Materialise all six assets and their checks, one run per partition, recorded in `instance`."""
-    job = build_definitions().get_job_def("review_pipeline")
+    job = build_definitions().resolve_job_def("review_pipeline")
     runs = []
     for index, partition in enumerate(partitions, start=1):
         on_progress(index, len(partitions), partition, None)

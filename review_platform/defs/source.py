@@ -24,7 +24,7 @@ class LandingIOManager(dg.ConfigurableIOManager):
         self.lake.write_partition(self._ref(context), obj)
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
-        return self.lake.read_partition(self._ref(context.upstream_output))
+        return self.lake.read_partition(self._ref(context))
 
 
 @dg.asset(

@@ -83,7 +83,8 @@ class DemoDataset:
     product: pl.DataFrame  # p_id Int64, p_name, p_desc String, price Float64, category_id Int32
     customer: pl.DataFrame  # buyer_id Int64, fname, lname, email, phone String
     orders: pl.DataFrame  # order_id, buyer_id, p_id Int64, order_date Datetime(us, UTC)
-    review: pl.DataFrame  # review_id, buyer_id (nullable), p_id Int64, title, r_desc String, rating Int32, ...
+    review: pl.DataFrame  # review_id, buyer_id (nullable), p_id Int64, title, r_desc, rating Int32 (nullable),
+    #                       created_at Datetime(us, UTC)
     review_images: pl.DataFrame  # review_id Int64, url String
     planted_pii: pl.DataFrame  # review_id Int64, field ("title" | "r_desc"), pii_type (PiiType value), value
 
@@ -833,7 +834,7 @@ _PII_BODY: dict[str, dict[PiiType, tuple[tuple[str, str], ...]]] = {
             ("f", "Ma femme {v} s'en sert tous les jours."),
             ("", "Offert à {v} pour son anniversaire."),
             ("", "C'est {v} qui me l'a conseillé."),
-            ("", "Le livreur l'a laissé chez {v}, mon voisin."),
+            ("", "Le livreur l'a laissé chez {v}, au rez-de-chaussée."),
         ),
         PiiType.EMAIL: (
             ("", "N'hésitez pas à m'écrire à {v} si vous avez des questions."),
@@ -931,7 +932,6 @@ _UNKNOWN_P_ID_BASE = 900_000  # far above the catalogue's ids (category_id * 100
 _MAX_GOOD_TEXT = 12_000  # long-tail reviews stay well under MAX_TEXT_CHARS
 _GOOD, _MISSING, _UNKNOWN, _INVALID, _EMPTY, _TOO_LONG, _DUP = range(7)
 _KIND_OF = dict(zip(RejectionReason, range(1, 7), strict=True))
-_TEXT_FIELDS = ("title", "r_desc")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -954,10 +954,13 @@ class _Catalogue(NamedTuple):
     titles: list  # [category][lang][topic][sentiment] -> list of rendered titles
     openers: list  # [category][lang] -> list of rendered openers
     persons: list  # [lang][0 = male, 1 = female] -> names
-    pii: list  # [lang][PII type index] -> values (PERSON mixes both genders)
+    pii: list  # [lang][PII type index] -> values; PERSON mixes both genders
 
 
 _FORMATTER = string.Formatter()
+_FR_VOWEL_ITEMS = "|".join(sorted({w for items in _ITEMS["fr"] for w in items if w[0] in "aeiouéè"}))
+_FR_CE = re.compile(rf"\bce ({_FR_VOWEL_ITEMS})\b")
+_FR_LE = re.compile(rf"\b([Ll])e ({_FR_VOWEL_ITEMS})\b")
 
 
 def _slot_fillers(lang: str, cat: int) -> dict:
@@ -983,7 +986,10 @@ def _slot_fillers(lang: str, cat: int) -> dict:
 
 def _render(template: str, fillers: dict, rnd: random.Random) -> str:
     names = [name for _, name, _, _ in _FORMATTER.parse(template) if name]
-    return template.format(**{name: fillers[name](rnd) for name in names}) if names else template
+    text = template.format(**{name: fillers[name](rnd) for name in names}) if names else template
+    # French elides before a vowel: "ce article" -> "cet article", "le outil" -> "l'outil".
+    text = _FR_CE.sub(r"cet \1", text)
+    return _FR_LE.sub(r"\1'\2", text)
 
 
 def _sentence_pool(templates: tuple[str, ...], lang: str, fillers: dict, rnd: random.Random) -> list[str]:
@@ -1090,7 +1096,10 @@ def _catalogue(seed: int) -> _Catalogue:
         rows.append((first, last, _email(first, last, fake, rnd), phone))
     buyer_ids = np.arange(1, N_CUSTOMERS + 1, dtype=np.int64)
     customer = pl.DataFrame(
-        {"buyer_id": buyer_ids, **dict(zip(("fname", "lname", "email", "phone"), zip(*rows), strict=True))},
+        {
+            "buyer_id": buyer_ids,
+            **dict(zip(("fname", "lname", "email", "phone"), zip(*rows, strict=True), strict=True)),
+        },
         schema=CUSTOMER_SCHEMA,
     )
     buyer_weight = rng.gamma(0.6, size=N_CUSTOMERS)  # a few prolific reviewers
@@ -1190,7 +1199,7 @@ def _generate_day(cat: _Catalogue, day: dt.date, n: int, seed: int) -> _Day:
     counts = rng.binomial(n, list(DEFECT_RATES.values()))
     if n >= MIN_REVIEWS_FOR_EVERY_DEFECT:
         counts = np.maximum(counts, 1)
-    counts = np.minimum(counts, max(n - 1, 0) // len(counts))
+    counts = np.minimum(counts, max(n - 1, 0) // len(counts))  # tiny days: never more bad rows than rows
     positions = rng.permutation(np.arange(1, n))[: counts.sum()]
     kind[positions] = np.repeat([_KIND_OF[r] for r in DEFECT_RATES], counts)
 
@@ -1209,10 +1218,10 @@ def _generate_day(cat: _Catalogue, day: dt.date, n: int, seed: int) -> _Day:
     sent2 = np.where(mismatch, sent, sent2)
 
     # Length: mostly one or two sentences, a long tail of essays.
-    short = rng.random(n) < 0.14
+    short = rng.random(n) < 0.18
     u = rng.random(n)
     extras = np.select(
-        [u < 0.60, u < 0.82, u < 0.94, u < 0.988],
+        [u < 0.64, u < 0.84, u < 0.945, u < 0.988],
         [0, 1, rng.integers(2, 5, n), rng.integers(5, 20, n)],
         rng.integers(20, 130, n),
     )
@@ -1224,16 +1233,16 @@ def _generate_day(cat: _Catalogue, day: dt.date, n: int, seed: int) -> _Day:
     opener = rng.random(n) < 0.10
     closer = rng.random(n) < 0.30
     lower = rng.random(n) < 0.06
-    picks = rng.integers(0, 1 << 30, size=(n, 6))
+    picks = rng.integers(0, 1 << 30, size=(n, 5))  # title, first, opener, second, closer
     ext_pick = rng.integers(0, 1 << 30, size=len(ext_row))
 
     # PII: one or two values in ~20% of the rows whose text is real (duplicates inherit their original's).
     eligible = (kind != _EMPTY) & (kind != _DUP)
-    has_pii = eligible & (rng.random(n) < PII_SHARE / max(eligible.mean(), 1e-9))
+    has_pii = eligible & (rng.random(n) < PII_SHARE / max(eligible.sum() / max(n, 1), 1e-9))
     n_pii = np.where(rng.random(n) < 0.2, 2, 1)
     pii_type = rng.choice(len(_PII_TYPES), size=(n, 2), p=_PII_TYPE_P)
     pii_in_title = (pii_type < _TITLE_PII_TYPES) & (rng.random((n, 2)) < 0.15)
-    pii_picks = rng.integers(0, 1 << 30, size=(n, 2, 4))
+    pii_picks = rng.integers(0, 1 << 30, size=(n, 2, 3))
 
     empty_text = rng.integers(0, len(_EMPTY_TEXTS), n)
     too_long_extra = rng.integers(1, 8_000, n)
@@ -1286,32 +1295,26 @@ def _generate_day(cat: _Catalogue, day: dt.date, n: int, seed: int) -> _Day:
             parts = [part.lower() for part in parts]
 
         if has_pii_l[i]:
-            row_pii = []
+            row_pii: list[tuple[str, str, str]] = []
+            signed = False
             for j in range(n_pii_l[i]):
-                type_idx, (p_value, p_template, p_position, p_gender) = pii_type_l[i][j], pii_picks_l[i][j]
+                type_idx, (p_value, p_template, p_position) = pii_type_l[i][j], pii_picks_l[i][j]
                 pii_type_ = _PII_TYPES[type_idx]
-                in_title = pii_in_title_l[i][j] and not row_pii or row_pii and row_pii[0][0] != "title" and False
-                if type_idx == 0:
-                    gender = p_gender % 2
-                    templates = _PII_BODY[lang_code][pii_type_]
-                    g, template = templates[p_template % len(templates)]
-                    if g:
-                        gender = 0 if g == "m" else 1
-                    value = (names := cat.persons[lang][gender])[p_value % len(names)]
-                else:
-                    value = (values := cat.pii[lang][type_idx])[p_value % len(values)]
-                    templates = _PII_BODY[lang_code][pii_type_]
-                    template = templates[p_template % len(templates)][1]
-                if in_title:
+                gender, template = (templates := _PII_BODY[lang_code][pii_type_])[p_template % len(templates)]
+                values = cat.persons[lang][gender == "f"] if gender else cat.pii[lang][type_idx]
+                value = values[p_value % len(values)]
+                if any(value == planted_value for _, _, planted_value in row_pii):
+                    continue
+                if pii_in_title_l[i][j] and all(field != "title" for field, _, _ in row_pii):
                     title_templates = _PII_TITLES[lang_code][pii_type_]
                     title = title_templates[p_template % len(title_templates)].format(v=value)
                     row_pii.append(("title", pii_type_.value, value))
                     continue
-                if type_idx == 0 and p_position % 5 < 2:  # a sign-off closes the review
-                    sign_offs = _SIGN_OFFS[lang_code]
-                    parts.append(sign_offs[p_template % len(sign_offs)].format(v=value))
+                if type_idx == 0 and not signed and p_position % 5 < 2:  # a sign-off closes the review
+                    parts.append((sign_offs := _SIGN_OFFS[lang_code])[p_template % len(sign_offs)].format(v=value))
+                    signed = True
                 else:
-                    parts.insert(p_position % (len(parts) + 1), template.format(v=value))
+                    parts.insert(p_position % (len(parts) + 1 - signed), template.format(v=value))
                 row_pii.append(("r_desc", pii_type_.value, value))
             planted[i] = row_pii
 
@@ -1323,3 +1326,175 @@ def _generate_day(cat: _Catalogue, day: dt.date, n: int, seed: int) -> _Day:
             body = " ".join(parts)
         titles.append(title)
         bodies.append(body)
+
+    p_id: list[int] = cat.p_ids[p_idx].tolist()
+    rating_l: list[int | None] = rating.tolist()
+    invalid_rating = rng.integers(0, len(_INVALID_RATINGS), n)
+    unknown_p_id = _UNKNOWN_P_ID_BASE + rng.integers(0, 100_000, n)
+    for i in np.flatnonzero(kind == _UNKNOWN).tolist():
+        p_id[i] = int(unknown_p_id[i])
+    for i in np.flatnonzero(kind == _INVALID).tolist():
+        rating_l[i] = _INVALID_RATINGS[int(invalid_rating[i])]
+
+    # Bump the buyer of any accidental (buyer, product, text) repeat, so that only planted rows are duplicates.
+    buyer = b_idx.tolist()
+    seen: set[tuple] = set()
+    for i in range(n):
+        if kind_l[i] in (_MISSING, _DUP):
+            continue
+        while (key := (buyer[i], p_id[i], bodies[i])) in seen:
+            buyer[i] = (buyer[i] + 1) % len(cat.buyer_ids)
+        seen.add(key)
+    buyer_id: list[int | None] = cat.buyer_ids[buyer].tolist()
+    for i in np.flatnonzero(kind == _MISSING).tolist():
+        buyer_id[i] = None
+
+    # A duplicate re-posts one of the good reviews just before it (a double submission).
+    good = np.flatnonzero(kind == _GOOD)
+    back = rng.integers(1, 30, n)
+    for i in np.flatnonzero(kind == _DUP).tolist():
+        j = int(good[max(0, int(np.searchsorted(good, i)) - int(back[i]))])
+        buyer_id[i], p_id[i], rating_l[i] = buyer_id[j], p_id[j], rating_l[j]
+        titles[i], bodies[i] = titles[j], bodies[j]
+        if j in planted:
+            planted[i] = planted[j]
+
+    review_ids = id_base + np.arange(n, dtype=np.int64)
+    created = day_us + micros
+    review = pl.DataFrame(
+        {
+            "review_id": review_ids,
+            "buyer_id": buyer_id,
+            "p_id": p_id,
+            "title": titles,
+            "r_desc": bodies,
+            "rating": rating_l,
+            "created_at": _to_datetime(created),
+        },
+        schema=REVIEW_SCHEMA,
+    )
+
+    # Orders: a verified buyer ordered this product before reviewing it; some others ordered something else.
+    orderable = (kind != _MISSING) & (kind != _UNKNOWN) & (kind != _DUP)
+    roll = rng.random(n)
+    verified = orderable & (roll < VERIFIED_SHARE)
+    other = orderable & ~verified & (roll > 1 - 0.3 * (1 - VERIFIED_SHARE))
+    other_p = (p_idx + rng.integers(1, len(cat.p_ids), n)) % len(cat.p_ids)
+    lag_us = np.clip(rng.lognormal(np.log(6.0), 0.9, n), 0.1, 90.0) * _DAY_US
+    with_order = np.flatnonzero(verified | other)
+    order_p = np.where(verified, np.asarray(p_id, dtype=np.int64), cat.p_ids[other_p])
+    orders = pl.DataFrame(
+        {
+            "order_id": review_ids[with_order],
+            "buyer_id": cat.buyer_ids[np.asarray(buyer, dtype=np.int64)][with_order],
+            "p_id": order_p[with_order],
+            "order_date": _to_datetime((created - lag_us.astype(np.int64))[with_order]),
+        },
+        schema=ORDERS_SCHEMA,
+    )
+
+    n_images = np.where(rng.random(n) < IMAGE_SHARE, rng.choice([1, 2, 3], size=n, p=[0.6, 0.25, 0.15]), 0)
+    image_review = np.repeat(review_ids, n_images)
+    image_n = np.arange(len(image_review)) - np.repeat(np.cumsum(n_images) - n_images, n_images) + 1
+    review_images = pl.DataFrame(
+        {
+            "review_id": image_review,
+            "url": [
+                f"https://img.example.com/reviews/{rid}/{k}.jpg"
+                for rid, k in zip(image_review.tolist(), image_n.tolist(), strict=True)
+            ],
+        },
+        schema=REVIEW_IMAGES_SCHEMA,
+    )
+
+    pii_rows = [(id_base + i, *entry) for i in sorted(planted) for entry in planted[i]]
+    planted_pii = pl.DataFrame(pii_rows, schema=PLANTED_PII_SCHEMA, orient="row")
+    bad = np.flatnonzero(kind != _GOOD)
+    reasons = list(RejectionReason)
+    rejections = pl.DataFrame(
+        {"review_id": review_ids[bad], "reason": [reasons[k - 1].value for k in kind[bad].tolist()]},
+        schema=EXPECTED_REJECTIONS_SCHEMA,
+    )
+    return _Day(orders, review, review_images, planted_pii, rejections)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Public API.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _generate(start: dt.date, days: int, reviews_per_day: int, seed: int) -> tuple[DemoDataset, pl.DataFrame]:
+    """The dataset and the generator's own record of the bad rows it planted (for the tests)."""
+    if days < 0 or not 0 <= reviews_per_day < IDS_PER_DAY:
+        raise ValueError(f"need days >= 0 and 0 <= reviews_per_day < {IDS_PER_DAY}")
+    if seed < 0:
+        raise ValueError("seed must be non-negative")
+    cat = _catalogue(seed)
+    generated = [_generate_day(cat, start + dt.timedelta(days=d), reviews_per_day, seed) for d in range(days)]
+
+    def stack(field: int, schema: dict) -> pl.DataFrame:
+        frames = [day[field] for day in generated]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+    dataset = DemoDataset(
+        # The catalogue is cached per seed; clones keep one dataset's frames from aliasing another's.
+        category=cat.category.clone(),
+        product=cat.product.clone(),
+        customer=cat.customer.clone(),
+        orders=stack(0, ORDERS_SCHEMA),
+        review=stack(1, REVIEW_SCHEMA),
+        review_images=stack(2, REVIEW_IMAGES_SCHEMA),
+        planted_pii=stack(3, PLANTED_PII_SCHEMA),
+    )
+    return dataset, stack(4, EXPECTED_REJECTIONS_SCHEMA)
+
+
+def generate_demo_data(start: dt.date, days: int, reviews_per_day: int, seed: int = 42) -> DemoDataset:
+    """Generate `days` days of reviews from `start`, `reviews_per_day` a day, with a catalogue from `seed`.
+
+    Same arguments, same frames. A day's rows depend only on `(seed, date)`, so days can be seeded one at a time.
+    """
+    return _generate(start, days, reviews_per_day, seed)[0]
+
+
+def _defect_flags(dataset: DemoDataset) -> pl.DataFrame:
+    """One boolean column per RejectionReason, each rule evaluated on its own (not first-match)."""
+    review = dataset.review
+    text = pl.col("r_desc")
+    known = pl.col("p_id").is_in(dataset.product["p_id"].implode())
+    key = ["buyer_id", "p_id", "r_desc", "day"]
+    return (
+        review.with_columns(day=pl.col("created_at").dt.date())
+        .sort("created_at")
+        .select(
+            "review_id",
+            pl.col("buyer_id").is_null().alias(RejectionReason.MISSING_BUYER.value),
+            (pl.col("p_id").is_null() | ~known).alias(RejectionReason.UNKNOWN_PRODUCT.value),
+            (pl.col("rating").is_null() | ~pl.col("rating").is_between(1, 5)).alias(
+                RejectionReason.INVALID_RATING.value
+            ),
+            (text.is_null() | ~text.str.contains(r"[\p{L}\p{N}]")).alias(RejectionReason.EMPTY_TEXT.value),
+            (text.str.len_chars() > MAX_TEXT_CHARS).fill_null(False).alias(RejectionReason.TEXT_TOO_LONG.value),
+            (pl.all_horizontal(pl.col(key).is_not_null()) & (pl.int_range(pl.len()).over(key) > 0)).alias(
+                RejectionReason.DUPLICATE_REVIEW.value
+            ),
+        )
+        .sort("review_id")
+    )
+
+
+def expected_rejections(dataset: DemoDataset) -> pl.DataFrame:
+    """The planted bad rows and the RejectionReason value each should be rejected for (review_id, reason).
+
+    Every planted bad row has exactly one defect and every other row none, so reading the defects back from the
+    data gives the planted set; the generator's tests check that against its own record.
+    """
+    flags = _defect_flags(dataset)
+    reason = pl.coalesce(
+        [pl.when(pl.col(r.value)).then(pl.lit(r.value)) for r in RejectionReason]
+    )  # contract order: the first rule that matches wins
+    return (
+        flags.select("review_id", reason.alias("reason"))
+        .filter(pl.col("reason").is_not_null())
+        .cast(EXPECTED_REJECTIONS_SCHEMA)
+    )
