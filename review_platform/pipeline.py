@@ -16,6 +16,9 @@ from review_platform.resources.lake import LakeResource, PartitionRef, Zone
 
 LAYER_ORDER = [asset.key.to_user_string() for asset in ALL_ASSETS]
 
+# The event log keeps every event for the UI; the terminal only shows warnings and errors.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 
 @dataclass
 class PartitionRun:
@@ -38,7 +41,9 @@ def run_partitions(
     for index, partition in enumerate(partitions, start=1):
         on_progress(index, len(partitions), partition, None)
         started = time.perf_counter()
-        result = job.execute_in_process(partition_key=partition, instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            partition_key=partition, instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
+        )
         run = PartitionRun(partition, result.success, time.perf_counter() - started, result.run_id)
         for event in result.get_asset_materialization_events():
             materialization = event.event_specific_data.materialization
