@@ -15,8 +15,6 @@ from pathlib import Path
 
 from review_platform.settings import Settings, load_settings
 
-log = logging.getLogger("review_platform")
-
 
 def _settings_and_resources() -> tuple[Settings, dict[str, object]]:
     from review_platform.resources import build_resources
@@ -119,12 +117,12 @@ def command_status(args: argparse.Namespace) -> int:
 
 def command_dev(args: argparse.Namespace) -> int:
     """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
-    from review_platform.demo.stack import dagster_instance, prepare_state
+    from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
 
     settings = load_settings()
     prepare_state(settings)
     dagster_instance(settings)  # writes the instance config on first use
-    workspace = Path(__file__).resolve().parent.parent / "workspace.yaml"
+    workspace = PROJECT_ROOT / "workspace.yaml"
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)

@@ -1,4 +1,4 @@
-"""The deployment instance config (dagster.yaml) against a real PostgreSQL: the embedded one."""
+"""The instance configs: dagster.yaml (embedded) and docker/dagster.yaml (PostgreSQL storage, on the embedded one)."""
 
 import shutil
 from pathlib import Path
@@ -17,7 +17,7 @@ def test_dagster_yaml_stores_runs_in_postgres(embedded_postgres, tmp_path, monke
     # SQLAlchemy 2.1 picks psycopg 3 for a bare postgresql:// URL, and Dagster's storage SQL fails on it.
     uri = uri.replace("postgresql://", "postgresql+psycopg2://")
     monkeypatch.setenv("DAGSTER_PG_URL", uri)
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    shutil.copy(PROJECT_ROOT / "docker" / "dagster.yaml", tmp_path / "dagster.yaml")
 
     instance = dg.DagsterInstance.from_config(str(tmp_path))
     assert type(instance.run_storage).__name__ == "PostgresRunStorage"
@@ -32,3 +32,12 @@ def test_dagster_yaml_stores_runs_in_postgres(embedded_postgres, tmp_path, monke
     result = dg.materialize([probe], instance=instance)
     assert result.success
     assert instance.get_runs_count() == 1, "the run was recorded in PostgreSQL"
+
+
+def test_embedded_instance_queues_runs_one_per_partition(tmp_path, monkeypatch):
+    monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    assert type(instance.run_storage).__name__ == "SqliteRunStorage"
+    limits = instance.run_coordinator.get_run_queue_config().tag_concurrency_limits
+    assert {"key": "dagster/partition", "limit": 1, "value": {"applyLimitPerUniqueValue": True}} in limits

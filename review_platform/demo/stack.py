@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import logging
+import shutil
 from pathlib import Path
 
 import dagster as dg
-import yaml
 
 from review_platform.resources import build_resources
 from review_platform.resources.postgres import SOURCE_TABLES, PostgresResource
 from review_platform.settings import Settings, ensure_generated_pseudonym_key
-
-log = logging.getLogger("review_platform")
 
 DEMO_START = dt.date(2026, 11, 1)
 DEMO_DAYS = 3
 DEMO_REVIEWS_PER_DAY = 400
 DEMO_SEED = 42
 
-# The embedded instance: SQLite storage under the state folder (Dagster's default), no telemetry.
-EMBEDDED_INSTANCE_CONFIG = {
-    "telemetry": {"enabled": False},
-    "run_retries": {"enabled": True, "max_retries": 1},
-}
+# The checkout this package runs from (installed editable), holding workspace.yaml and dagster.yaml.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def dagster_instance(settings: Settings) -> dg.DagsterInstance:
@@ -33,8 +26,9 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     home: Path = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config_file = home / "dagster.yaml"
-    if not config_file.exists():
-        config_file.write_text(yaml.safe_dump(EMBEDDED_INSTANCE_CONFIG))
+    project_config = PROJECT_ROOT / "dagster.yaml"
+    if not config_file.exists() and project_config.exists():
+        shutil.copyfile(project_config, config_file)
     return dg.DagsterInstance.from_config(str(home))
 
 
@@ -66,7 +60,3 @@ def seed_if_empty(settings: Settings) -> dict[str, int] | None:
 
 def demo_partitions() -> list[str]:
     return [(DEMO_START + dt.timedelta(days=offset)).isoformat() for offset in range(DEMO_DAYS)]
-
-
-def describe(settings: Settings) -> dict[str, str]:
-    return {field.name: str(getattr(settings, field.name)) for field in dataclasses.fields(settings)}

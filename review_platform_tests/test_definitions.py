@@ -1,0 +1,45 @@
+"""The Definitions object as the UI and the CLI see it."""
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from review_platform.definitions import defs
+from review_platform.partitions import daily_partitions
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LINEAGE = ["postgres_reviews", "raw_s3", "anonymised_reviews", "categorised_reviews"]
+
+
+def test_six_assets_in_lineage_order_on_one_daily_partitioning():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert keys == {*LINEAGE, "snowflake_views", "mongo_collections"}
+    for upstream, downstream in itertools.pairwise(LINEAGE):
+        assert dg.AssetKey(upstream) in graph.get(dg.AssetKey(downstream)).parent_keys
+    for serving in ("snowflake_views", "mongo_collections"):
+        assert graph.get(dg.AssetKey(serving)).parent_keys == {dg.AssetKey("categorised_reviews")}
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).partitions_def == daily_partitions
+
+
+def test_every_asset_has_a_blocking_error_check():
+    for asset in defs.assets:
+        blocking = [spec.name for spec in asset.check_specs if spec.blocking]
+        assert blocking, f"{asset.key.to_user_string()} has no blocking check"
+
+
+def test_dagster_cli_validates_the_workspace():
+    dagster = Path(sys.executable).parent / "dagster"
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "All code locations passed validation" in result.stderr + result.stdout
