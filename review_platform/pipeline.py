@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from review_platform.definitions import ALL_ASSETS, build_definitions
-from review_platform.defs.lake import RAW_DATASET
-from review_platform.defs.privacy import REVIEWS_DATASET
 from review_platform.quality.checks import reconciliation_problems
-from review_platform.resources.lake import LakeResource, PartitionRef, Zone
+from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 
 LAYER_ORDER = [asset.key.to_user_string() for asset in ALL_ASSETS]
 
@@ -77,7 +75,7 @@ def layer_counts(resources: dict[str, object]) -> dict[str, dict[str, int | None
 
     by_layer = {
         "source": resources["postgres"].count_reviews_by_day(),
-        "raw": lake_counts(Zone.RAW, RAW_DATASET),
+        "raw": lake_counts(Zone.RAW, REVIEWS_DATASET),
         "anonymised": lake_counts(Zone.PROCESSED, REVIEWS_DATASET),
         "rejected": lake_counts(Zone.REJECTED, REVIEWS_DATASET),
         "categorised": lake_counts(Zone.CURATED, REVIEWS_DATASET),

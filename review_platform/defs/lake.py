@@ -8,35 +8,25 @@ import polars as pl
 
 from review_platform.defs.reporting import check_result, layer_metadata
 from review_platform.partitions import daily_partitions
-from review_platform.quality.checks import counts_reconcile
-from review_platform.resources.lake import LakeError, LakeResource, PartitionRef, Zone
-
-RAW_DATASET = "reviews"
+from review_platform.quality.checks import counts_reconcile, lake_integrity
+from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 
 
 @dg.asset(
     partitions_def=daily_partitions,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
-    check_specs=[dg.AssetCheckSpec("raw_matches_manifest", asset="raw_s3", blocking=True)],
+    check_specs=[
+        dg.AssetCheckSpec("raw_matches_manifest", asset="raw_s3", blocking=True),
+        dg.AssetCheckSpec("raw_equals_source", asset="raw_s3", blocking=True),
+    ],
 )
 def raw_s3(context: dg.AssetExecutionContext, postgres_reviews: pl.DataFrame, lake: LakeResource):
     """The day's extract as it came from the source, in the lake's RAW zone: Parquet plus a manifest (row
     count, checksum, extraction time). Holds personal data: restricted to the ingestion role."""
     started = time.perf_counter()
-    ref = PartitionRef(Zone.RAW, RAW_DATASET, context.partition_key)
+    ref = PartitionRef(Zone.RAW, REVIEWS_DATASET, context.partition_key)
     manifest = lake.write_partition(
         ref, postgres_reviews, extra={"extracted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    )
-    try:
-        stored_rows = lake.read_partition(ref, verify=True).height
-    except LakeError as error:
-        stored_rows = -1
-        context.log.error(str(error))
-    outcome = counts_reconcile(
-        "RAW partition vs extract",
-        postgres_reviews.height,
-        stored_rows,
-        "Re-run raw_s3 for this partition; if it persists, check the lake's storage.",
     )
     yield dg.MaterializeResult(
         metadata={
@@ -44,5 +34,16 @@ def raw_s3(context: dg.AssetExecutionContext, postgres_reviews: pl.DataFrame, la
             "sha256": manifest["files"][0]["sha256"],
             "bytes": dg.MetadataValue.int(manifest["files"][0]["bytes"]),
         },
-        check_results=[check_result("raw_matches_manifest", outcome)],
+        check_results=[
+            check_result("raw_matches_manifest", lake_integrity(lake.verify_partition(ref), 1)),
+            check_result(
+                "raw_equals_source",
+                counts_reconcile(
+                    "RAW vs source extract",
+                    postgres_reviews.height,
+                    manifest["row_count"],
+                    "Re-run raw_s3 for this partition.",
+                ),
+            ),
+        ],
     )

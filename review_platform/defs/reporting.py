@@ -7,13 +7,11 @@ import dagster as dg
 from review_platform.quality.checks import CheckOutcome
 
 
-def check_result(
-    check_name: str, outcome: CheckOutcome, severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR
-) -> dg.AssetCheckResult:
+def check_result(check_name: str, outcome: CheckOutcome) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         check_name=check_name,
         passed=outcome.passed,
-        severity=severity,
+        severity=dg.AssetCheckSeverity(outcome.severity.value),
         description=outcome.description,
         metadata={**outcome.metadata, "summary": outcome.description},
     )

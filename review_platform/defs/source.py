@@ -6,9 +6,9 @@ import dagster as dg
 import polars as pl
 
 from review_platform.defs.reporting import check_result, layer_metadata
-from review_platform.partitions import daily_partitions, partition_bounds
-from review_platform.quality.checks import CheckOutcome
-from review_platform.resources.lake import LakeResource, PartitionRef, Zone
+from review_platform.partitions import daily_partitions, partition_bounds, previous_days
+from review_platform.quality.checks import volume_against_baseline
+from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.postgres import PostgresResource
 
 
@@ -27,23 +27,30 @@ class LandingIOManager(dg.ConfigurableIOManager):
         return self.lake.read_partition(self._ref(context))
 
 
+class VolumeCheckConfig(dg.Config):
+    """How a day's volume is compared with usual activity: the median of the previous days kept in RAW."""
+
+    baseline_days: int = 7
+    min_history: int = 3
+    warn_band: float = 2.0  # WARN below half or above twice the usual volume
+    error_band: float = 5.0  # ERROR below a fifth or above five times the usual volume, and at zero rows
+
+
 @dg.asset(
     partitions_def=daily_partitions,
     io_manager_key="landing_io_manager",
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
-    check_specs=[dg.AssetCheckSpec("extract_not_empty", asset="postgres_reviews", blocking=True)],
+    check_specs=[dg.AssetCheckSpec("volume_vs_usual", asset="postgres_reviews", blocking=True)],
 )
-def postgres_reviews(context: dg.AssetExecutionContext, postgres: PostgresResource):
+def postgres_reviews(
+    context: dg.AssetExecutionContext, config: VolumeCheckConfig, postgres: PostgresResource, lake: LakeResource
+):
     """One UTC day of customer reviews from the operational database, with the product, its category and whether
     the buyer ordered the product before reviewing it. Buyer names, e-mails and phones are never extracted."""
     started = time.perf_counter()
     start, end = partition_bounds(context.partition_key)
     extract = postgres.extract_reviews(start, end)
-    outcome = CheckOutcome(
-        extract.height > 0,
-        f"{extract.height} reviews created on {context.partition_key}"
-        + ("" if extract.height else ": the source returned nothing; check the source database and its loaders"),
-        {"rows": extract.height},
-    )
+    history = lake.row_counts(Zone.RAW, REVIEWS_DATASET, previous_days(context.partition_key, config.baseline_days))
+    outcome = volume_against_baseline(extract.height, history, config.min_history, config.warn_band, config.error_band)
     yield dg.Output(extract, metadata=layer_metadata(extract.height, extract.height, 0, time.perf_counter() - started))
-    yield check_result("extract_not_empty", outcome)
+    yield check_result("volume_vs_usual", outcome)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import polars as pl
+
+
+class Severity(StrEnum):
+    WARN = "WARN"  # worth a look; never blocks downstream
+    ERROR = "ERROR"  # the data is wrong; blocks downstream when the check is blocking
 
 
 @dataclass(frozen=True)
@@ -13,6 +19,7 @@ class CheckOutcome:
     passed: bool
     description: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    severity: Severity = Severity.ERROR
 
 
 def counts_reconcile(label: str, expected: int, actual: int, what_to_do: str) -> CheckOutcome:
@@ -26,17 +33,92 @@ def counts_reconcile(label: str, expected: int, actual: int, what_to_do: str) ->
     )
 
 
-def reject_rate(accepted: int, rejected: int, warn_above: float) -> CheckOutcome:
+def reject_rate(accepted: int, rejected: int, warn_above: float, error_above: float) -> CheckOutcome:
+    """The share of rejected rows: WARN above `warn_above`, ERROR above `error_above`."""
     total = accepted + rejected
     rate = rejected / total if total else 0.0
-    figures = {"reject_rate": round(rate, 4), "threshold": warn_above, "rejected": rejected, "total": total}
+    figures = {
+        "reject_rate": round(rate, 4),
+        "warn_above": warn_above,
+        "error_above": error_above,
+        "rejected": rejected,
+        "total": total,
+    }
     if rate <= warn_above:
-        return CheckOutcome(True, f"reject rate {rate:.2%} (threshold {warn_above:.0%})", figures)
+        return CheckOutcome(True, f"reject rate {rate:.2%} (warns above {warn_above:.0%})", figures)
+    severity = Severity.ERROR if rate > error_above else Severity.WARN
+    limit = error_above if severity is Severity.ERROR else warn_above
     return CheckOutcome(
         False,
-        f"reject rate {rate:.2%} is above {warn_above:.0%}: look at vw_data_quality for the reasons and at the "
-        "source system for a change in how reviews are written",
+        f"reject rate {rate:.2%} is above {limit:.0%}: see vw_data_quality for the reasons, then ask the source "
+        "system's owners whether something changed in how reviews are written",
         figures,
+        severity,
+    )
+
+
+def volume_against_baseline(
+    rows: int, history: list[int], min_history: int, warn_band: float, error_band: float
+) -> CheckOutcome:
+    """A day's row count against the median of earlier days (the support team's 4.2 volume check).
+
+    WARN when the ratio to the median leaves [1/warn_band, warn_band], ERROR beyond [1/error_band, error_band]
+    or at zero rows. With fewer than `min_history` earlier days there is nothing to compare with: it passes
+    and says so, so the first partitions raise no false alarm.
+    """
+    if rows == 0:
+        return CheckOutcome(
+            False,
+            "no reviews at all for this day: check that the source database is up and its tables are fed, then "
+            "re-run the partition",
+            {"rows": 0, "history_days": len(history)},
+            Severity.ERROR,
+        )
+    if len(history) < min_history:
+        return CheckOutcome(
+            True,
+            f"{rows} reviews; only {len(history)} earlier days to compare with (need {min_history})",
+            {"rows": rows, "history_days": len(history)},
+        )
+    baseline = float(pl.Series(history).median())
+    ratio = rows / baseline if baseline else float("inf")
+    figures = {
+        "rows": rows,
+        "baseline_median": baseline,
+        "ratio": round(ratio, 3),
+        "warn_band": warn_band,
+        "error_band": error_band,
+        "history_days": len(history),
+    }
+    if 1 / warn_band <= ratio <= warn_band:
+        return CheckOutcome(True, f"{rows} reviews, {ratio:.0%} of the usual {baseline:.0f}", figures)
+    severity = Severity.ERROR if not 1 / error_band <= ratio <= error_band else Severity.WARN
+    if ratio < 1:
+        advice = "a drop: check the source database, its loaders and the network during the extract"
+    else:
+        advice = "a surge: look for duplicated or re-injected rows, or a change of business logic at the source"
+    return CheckOutcome(
+        False, f"{rows} reviews is {ratio:.0%} of the usual {baseline:.0f} per day, {advice}", figures, severity
+    )
+
+
+def accepted_rows_valid(frame: pl.DataFrame, required: list[str]) -> CheckOutcome:
+    """What validation promises downstream: unique ids, required fields present, ratings 1..5, known products."""
+    problems = {
+        "duplicate_ids": frame.height - frame["review_id"].n_unique(),
+        "missing_required": frame.filter(pl.any_horizontal(pl.col(c).is_null() for c in required)).height,
+        "rating_out_of_range": frame.filter(~pl.col("rating").is_between(1, 5)).height,
+        "unknown_products": frame.filter(pl.col("product_name").is_null()).height,
+    }
+    failing = {name: count for name, count in problems.items() if count}
+    if not failing:
+        return CheckOutcome(True, f"{frame.height} accepted rows are valid", {"rows": frame.height, **problems})
+    return CheckOutcome(
+        False,
+        "validation let invalid rows through ("
+        + ", ".join(f"{name} {count}" for name, count in failing.items())
+        + "): report it to data engineering (N2); nothing downstream was updated",
+        {"rows": frame.height, **problems},
     )
 
 
@@ -83,3 +165,15 @@ def reconciliation_problems(counts: dict[str, int | None]) -> list[str]:
     return [
         f"{label} has {actual}, expected {expected}" for label, actual, expected in expectations if actual != expected
     ]
+
+
+def lake_integrity(problems: list[str], partitions_checked: int) -> CheckOutcome:
+    """Lake partitions against their manifests (missing, small, unreadable or miscounted files)."""
+    if not problems:
+        return CheckOutcome(True, f"{partitions_checked} lake partition(s) match their manifests", {"problems": 0})
+    return CheckOutcome(
+        False,
+        f"{len(problems)} lake problem(s): {'; '.join(problems[:3])}. Re-run the asset for this partition to "
+        "rewrite it; if it happens again, check the lake's storage (N3).",
+        {"problems": len(problems)},
+    )

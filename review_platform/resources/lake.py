@@ -22,6 +22,8 @@ import polars as pl
 import pyarrow.fs as pafs
 
 MANIFEST_NAME = "_manifest.json"
+# Every zone holds the same dataset, reviews, at a different stage.
+REVIEWS_DATASET = "reviews"
 
 
 class Zone(StrEnum):
@@ -132,6 +134,44 @@ class LakeResource(dg.ConfigurableResource):
                 raise LakeError(f"{ref.folder}/{entry['path']} does not match its manifest checksum")
             frames.append(pl.read_parquet(io.BytesIO(payload)))
         return pl.concat(frames) if frames else pl.DataFrame()
+
+    def verify_partition(self, ref: PartitionRef, min_bytes: int = 100) -> list[str]:
+        """Everything wrong with a partition against its manifest; empty when it is sound.
+
+        Looks for a missing manifest or object, a size or checksum that differs from the manifest, a file with
+        rows but under `min_bytes` (a truncated upload: any real Parquet file with data is larger), unreadable
+        Parquet, and a row count that differs.
+        """
+        manifest = self.read_manifest(ref)
+        if manifest is None:
+            return [f"{ref.folder}: no manifest"]
+        filesystem, root = self._filesystem()
+        problems = []
+        rows = 0
+        for entry in manifest["files"]:
+            name = f"{ref.folder}/{entry['path']}"
+            try:
+                with filesystem.open_input_stream(f"{root}/{name}") as stream:
+                    payload = stream.read()
+            except FileNotFoundError:
+                problems.append(f"{name}: listed in the manifest but missing")
+                continue
+            if len(payload) != entry["bytes"] or hashlib.sha256(payload).hexdigest() != entry["sha256"]:
+                problems.append(f"{name}: {len(payload)} bytes that do not match the manifest's size or checksum")
+            if entry["rows"] and len(payload) < min_bytes:
+                problems.append(f"{name}: {len(payload)} bytes is suspiciously small for {entry['rows']} rows")
+            try:
+                rows += pl.read_parquet(io.BytesIO(payload)).height
+            except Exception as error:  # any decoding failure means the same thing: unreadable
+                problems.append(f"{name}: unreadable Parquet ({type(error).__name__})")
+        if not problems and rows != manifest["row_count"]:
+            problems.append(f"{ref.folder}: {rows} rows where the manifest says {manifest['row_count']}")
+        return problems
+
+    def row_counts(self, zone: Zone, dataset: str, partition_keys: list[str]) -> list[int]:
+        """Manifest row counts of those of `partition_keys` that exist."""
+        manifests = (self.read_manifest(PartitionRef(zone, dataset, key)) for key in partition_keys)
+        return [manifest["row_count"] for manifest in manifests if manifest is not None]
 
     def list_partitions(self, zone: Zone, dataset: str) -> list[str]:
         filesystem, root = self._filesystem()

@@ -60,3 +60,30 @@ def test_a_partition_never_written_names_what_to_do(lake):
         lake.read_partition(REF)
     assert lake.read_manifest(REF) is None
     assert json.dumps(lake.list_partitions(Zone.CURATED, "reviews")) == "[]"
+
+
+def test_verify_partition_reports_each_kind_of_damage(lake):
+    frame = pl.DataFrame({"review_id": list(range(1000)), "text": ["some review text"] * 1000})
+    manifest = lake.write_partition(REF, frame)
+    assert lake.verify_partition(REF) == []
+    data_file = Path(lake.url) / REF.folder / manifest["files"][0]["path"]
+
+    data_file.write_bytes(b"PAR1 not parquet at all PAR1")
+    problems = lake.verify_partition(REF)
+    assert any("suspiciously small" in problem for problem in problems)
+    assert any("unreadable Parquet" in problem for problem in problems)
+    assert any("checksum" in problem for problem in problems)
+
+    data_file.unlink()
+    assert lake.verify_partition(REF) == [f"{REF.folder}/{data_file.name}: listed in the manifest but missing"]
+    (Path(lake.url) / REF.folder / MANIFEST_NAME).unlink()
+    assert lake.verify_partition(REF) == [f"{REF.folder}: no manifest"]
+
+
+def test_verify_partition_catches_a_row_count_that_disagrees(lake):
+    lake.write_partition(REF, pl.DataFrame({"review_id": [1, 2, 3]}))
+    manifest_file = Path(lake.url) / REF.folder / MANIFEST_NAME
+    manifest = json.loads(manifest_file.read_text())
+    manifest["row_count"] = 4
+    manifest_file.write_text(json.dumps(manifest))
+    assert lake.verify_partition(REF) == [f"{REF.folder}: 3 rows where the manifest says 4"]
