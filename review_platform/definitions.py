@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
+from review_platform.defs.alerts import build_alert_sensors
 from review_platform.defs.lake import raw_s3
 from review_platform.defs.nlp import categorised_reviews
 from review_platform.defs.privacy import anonymised_reviews
@@ -22,19 +25,49 @@ ALL_ASSETS = [
     mongo_collections,
 ]
 
+# The serving layers must hold yesterday's reviews by 06:00 UTC, when analysts and front-ends start reading.
+# Freshness *checks* rather than the newer FreshnessPolicy: checks land in the event log as evaluations, which
+# the Slack sensors read like every other check. Their sensor starts stopped (the demo's days are in the past):
+# `dagster sensor start serving_freshness` in production.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.SupersessionWarning)
+    freshness_checks = dg.build_time_partition_freshness_checks(
+        assets=[snowflake_views, mongo_collections], deadline_cron="0 6 * * *", timezone="UTC"
+    )
+    freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=freshness_checks, name="serving_freshness")
+
+
 review_pipeline = dg.define_asset_job(
     "review_pipeline",
-    selection=dg.AssetSelection.assets(*ALL_ASSETS),
+    # Freshness is judged against the clock by its own sensor, not as part of loading a (possibly old) day.
+    selection=dg.AssetSelection.assets(*ALL_ASSETS) - dg.AssetSelection.checks(*freshness_checks),
     partitions_def=daily_partitions,
     description="Extract, keep, anonymise, categorise and serve one day of reviews.",
 )
 
 
+# Yesterday's partition, every night; switch it on in the UI (Automation) or with `dagster schedule start`.
+daily_schedule = dg.build_schedule_from_partitioned_job(
+    review_pipeline,
+    name="review_pipeline_daily",
+    hour_of_day=2,
+    minute_of_hour=30,
+    description="Materialises yesterday's partition at 02:30 UTC.",
+)
+
+
 def build_definitions() -> dg.Definitions:
-    resources = build_resources(load_settings())
+    settings = load_settings()
+    resources = build_resources(settings)
+    sensors = [freshness_sensor]
+    if settings.alerts_enabled:
+        sensors += build_alert_sensors(settings.ui_url)
     return dg.Definitions(
         assets=ALL_ASSETS,
+        asset_checks=freshness_checks,
         jobs=[review_pipeline],
+        schedules=[daily_schedule],
+        sensors=sensors,
         resources={**resources, "landing_io_manager": LandingIOManager(lake=resources["lake"])},
     )
 

@@ -32,6 +32,7 @@ def run_partitions(
     instance: dg.DagsterInstance,
     partitions: list[str],
     on_progress: Callable[[int, int, str, PartitionRun | None], None] = lambda *_: None,
+    run_config: dict | None = None,
 ) -> list[PartitionRun]:
     """Materialise all six assets and their checks, one run per partition, recorded in `instance`."""
     job = build_definitions().resolve_job_def("review_pipeline")
@@ -40,7 +41,10 @@ def run_partitions(
         on_progress(index, len(partitions), partition, None)
         started = time.perf_counter()
         result = job.execute_in_process(
-            partition_key=partition, instance=instance, raise_on_error=False, run_config=QUIET_CONSOLE
+            partition_key=partition,
+            instance=instance,
+            raise_on_error=False,
+            run_config={**QUIET_CONSOLE, **(run_config or {})},
         )
         run = PartitionRun(partition, result.success, time.perf_counter() - started, result.run_id)
         for event in result.get_asset_materialization_events():

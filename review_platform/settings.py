@@ -14,6 +14,7 @@ from pathlib import Path
 
 ENV_PREFIX = "REVIEW_PLATFORM_"
 PSEUDONYM_KEY_ENV = "REVIEW_PLATFORM_PSEUDONYM_KEY"
+SLACK_TOKEN_ENV = "REVIEW_PLATFORM_SLACK_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,14 @@ class Settings:
     mongo_database: str
     nlp_model_path: str | None
     pseudonym_key_from_env: bool
+    slack_channel: str | None  # alerts are on when this and the token are set
+    slack_token_set: bool
+    slack_api_url: str
+    ui_url: str
+
+    @property
+    def alerts_enabled(self) -> bool:
+        return bool(self.slack_channel) and self.slack_token_set
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -52,6 +61,10 @@ def load_settings() -> Settings:
         mongo_database=os.environ.get(f"{ENV_PREFIX}MONGO_DATABASE") or "review_platform",
         nlp_model_path=os.environ.get(f"{ENV_PREFIX}NLP_MODEL") or None,
         pseudonym_key_from_env=bool(os.environ.get(PSEUDONYM_KEY_ENV)),
+        slack_channel=os.environ.get(f"{ENV_PREFIX}SLACK_CHANNEL") or None,
+        slack_token_set=bool(os.environ.get(SLACK_TOKEN_ENV)),
+        slack_api_url=os.environ.get(f"{ENV_PREFIX}SLACK_API_URL") or "",
+        ui_url=os.environ.get(f"{ENV_PREFIX}UI_URL") or "http://127.0.0.1:3000",
     )
 
 

@@ -9,13 +9,14 @@ from review_platform.resources.mongo import MongoResource
 from review_platform.resources.nlp import NlpResource
 from review_platform.resources.postgres import PostgresResource
 from review_platform.resources.privacy import PseudonymKeyResource
+from review_platform.resources.slack import SlackAlertResource
 from review_platform.resources.warehouse import WarehouseResource
-from review_platform.settings import PSEUDONYM_KEY_ENV, Settings
+from review_platform.settings import PSEUDONYM_KEY_ENV, SLACK_TOKEN_ENV, Settings
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
     """The resources every asset uses, wired to embedded or production backends by `settings` alone."""
-    return {
+    resources: dict[str, object] = {
         "postgres": PostgresResource(url=settings.postgres_url or "", embedded_dir=str(settings.embedded_postgres_dir)),
         "lake": LakeResource(url=settings.lake_url),
         "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
@@ -27,3 +28,8 @@ def build_resources(settings: Settings) -> dict[str, object]:
             else PseudonymKeyResource(key_file=str(settings.pseudonym_key_file))
         ),
     }
+    if settings.alerts_enabled:
+        resources["slack"] = SlackAlertResource(
+            token=dg.EnvVar(SLACK_TOKEN_ENV), channel=settings.slack_channel, api_url=settings.slack_api_url
+        )
+    return resources
