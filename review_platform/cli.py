@@ -115,6 +115,42 @@ def command_status(args: argparse.Namespace) -> int:
     return 0 if all(not entry["problems"] for entry in report) else 1
 
 
+def command_backfill(args: argparse.Namespace) -> int:
+    """Dagster's own backfill (one queued run per day), optionally waiting with a daemon to run it."""
+    import dagster as dg
+
+    from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
+    from review_platform.partitions import daily_partitions
+    from review_platform.pipeline import daemon_running, submit_backfill, wait_for_backfill
+
+    settings = load_settings()
+    prepare_state(settings)
+    instance = dagster_instance(settings)
+    first, last = args.start.isoformat(), args.end.isoformat()
+    if first > last:
+        print(f"error: --from {first} is after --to {last}", file=sys.stderr)
+        return 2
+    partitions = daily_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last))
+    workspace = PROJECT_ROOT / "workspace.yaml"
+    backfill_id = submit_backfill(settings.dagster_home, workspace, first, last)
+    print(f"Backfill {backfill_id}: {len(partitions)} run(s) queued, {first} to {last}.")
+    if not args.wait:
+        print("They run when a Dagster daemon serves this instance (`make dev`, or `dagster-daemon run`).")
+        return 0
+    with daemon_running(instance, settings.dagster_home, workspace) as started:
+        if started:
+            print("Started a dagster-daemon to run them; it stops when they are done.", flush=True)
+        runs = wait_for_backfill(
+            instance,
+            backfill_id,
+            len(partitions),
+            lambda counts: print("  " + ", ".join(f"{n} {status.lower()}" for status, n in sorted(counts.items()))),
+        )
+    failed = [run.tags.get("dagster/partition") for run in runs if run.status != dg.DagsterRunStatus.SUCCESS]
+    print(f"Backfill {backfill_id}: {len(runs) - len(failed)} succeeded, {len(failed)} failed {sorted(failed)}")
+    return 0 if not failed else 1
+
+
 def command_dev(args: argparse.Namespace) -> int:
     """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
     from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
@@ -149,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="row counts of every layer per partition, and whether they reconcile")
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=command_status)
+
+    backfill = commands.add_parser("backfill", help="one Dagster run per day from --from to --to (a backfill)")
+    backfill.add_argument("--from", dest="start", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+    backfill.add_argument("--to", dest="end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
+    backfill.add_argument("--wait", action="store_true", help="run them now and wait (starts a daemon if needed)")
+    backfill.set_defaults(handler=command_backfill)
 
     dev = commands.add_parser("dev", help="the Dagster UI on the embedded state")
     dev.add_argument("--host", default="127.0.0.1")

@@ -68,6 +68,8 @@ def build_definitions() -> dg.Definitions:
         jobs=[review_pipeline],
         schedules=[daily_schedule],
         sensors=sensors,
+        # One process per run: the NLP model loads once and the steps, mostly sequential, skip a Python start each.
+        executor=dg.in_process_executor,
         resources={**resources, "landing_io_manager": LandingIOManager(lake=resources["lake"])},
     )
 
