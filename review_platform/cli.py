@@ -151,6 +151,22 @@ def command_backfill(args: argparse.Namespace) -> int:
     return 0 if not failed else 1
 
 
+def command_doctor(args: argparse.Namespace) -> int:
+    from review_platform.demo.stack import dagster_instance
+    from review_platform.doctor import Verdict, examine
+
+    settings, resources = _settings_and_resources()
+    findings = examine(settings, resources, dagster_instance(settings))
+    if args.json:
+        print(json.dumps([finding.__dict__ for finding in findings], indent=2))
+    else:
+        for finding in findings:
+            print(f"{finding.verdict.upper():<5} {finding.item:<17} {finding.detail}")
+            if finding.what_to_do:
+                print(f"{'':<23}-> {finding.what_to_do}")
+    return 1 if any(finding.verdict is Verdict.FAIL for finding in findings) else 0
+
+
 def command_dev(args: argparse.Namespace) -> int:
     """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
     from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
@@ -191,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--to", dest="end", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
     backfill.add_argument("--wait", action="store_true", help="run them now and wait (starts a daemon if needed)")
     backfill.set_defaults(handler=command_backfill)
+
+    doctor = commands.add_parser("doctor", help="reach every service and say, item by item, what is wrong")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(handler=command_doctor)
 
     dev = commands.add_parser("dev", help="the Dagster UI on the embedded state")
     dev.add_argument("--host", default="127.0.0.1")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from http.server import ThreadingHTTPServer
+
 import pytest
 
 from review_platform.resources.postgres import PostgresResource
+from review_platform_tests.slack_stand_in import SlackStandIn
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +26,14 @@ def clean_source(embedded_postgres: PostgresResource) -> PostgresResource:
         conn.execute("TRUNCATE review_images, review, orders, customer, product, category")
         conn.commit()
     return embedded_postgres
+
+
+@pytest.fixture
+def slack_api():
+    """The base URL of a Slack Web API stand-in on localhost; `SlackStandIn.received` holds the calls."""
+    SlackStandIn.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlackStandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
+    server.shutdown()

@@ -168,6 +168,18 @@ class LakeResource(dg.ConfigurableResource):
             problems.append(f"{ref.folder}: {rows} rows where the manifest says {manifest['row_count']}")
         return problems
 
+    def probe(self) -> None:
+        """Write, read back and delete a small object: raises when the lake cannot be used."""
+        filesystem, root = self._filesystem()
+        path = f"{root}/_probe/{uuid.uuid4().hex}"
+        filesystem.create_dir(f"{root}/_probe", recursive=True)
+        with filesystem.open_output_stream(path) as out:
+            out.write(b"probe")
+        with filesystem.open_input_stream(path) as stream:
+            if stream.read() != b"probe":
+                raise LakeError("the lake returned something other than what was written")
+        filesystem.delete_file(path)
+
     def row_counts(self, zone: Zone, dataset: str, partition_keys: list[str]) -> list[int]:
         """Manifest row counts of those of `partition_keys` that exist."""
         manifests = (self.read_manifest(PartitionRef(zone, dataset, key)) for key in partition_keys)

@@ -1,52 +1,18 @@
 """Slack alerts end to end. Slack itself cannot exist here: a local HTTP stand-in of its Web API receives them."""
 
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
-from urllib.parse import parse_qs
 
 import dagster as dg
-import pytest
 
 from review_platform.defs.alerts import build_alert_sensors
 from review_platform.pipeline import run_partitions
 from review_platform.quality.alerts import FailedCheck, alert_text
 from review_platform.resources.slack import SlackAlertResource
 from review_platform_tests.platform_fixture import make_platform
+from review_platform_tests.slack_stand_in import SlackStandIn
 
 FIRST_DAY = dt.date(2026, 10, 1)
 UI_URL = "http://dagster.example.test"
-
-
-class SlackStandIn(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict]] = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        is_json = self.headers.get("Content-Type", "").startswith("application/json")
-        payload = json.loads(body) if is_json else {k: v[0] for k, v in parse_qs(body).items()}
-        SlackStandIn.received.append({"path": self.path, "auth": self.headers.get("Authorization"), **payload})
-        answer = json.dumps({"ok": True, "channel": "C123", "ts": "1.0"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def slack_api():
-    SlackStandIn.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlackStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
-    server.shutdown()
 
 
 def evaluate_sensor(sensor, platform, run_id: str, event_type: dg.DagsterEventType, slack: SlackAlertResource):

@@ -1,0 +1,28 @@
+"""A local HTTP stand-in of the Slack Web API (Slack itself cannot be reached from here)."""
+
+import json
+from http.server import BaseHTTPRequestHandler
+from typing import ClassVar
+from urllib.parse import parse_qs
+
+
+class SlackStandIn(BaseHTTPRequestHandler):
+    """Answers every Web API method with ok, and records what it received."""
+
+    received: ClassVar[list[dict]] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        is_json = self.headers.get("Content-Type", "").startswith("application/json")
+        payload = json.loads(body) if is_json else {k: v[0] for k, v in parse_qs(body).items()}
+        SlackStandIn.received.append({"path": self.path, "auth": self.headers.get("Authorization"), **payload})
+        answer = json.dumps({"ok": True, "channel": "C123", "ts": "1.0"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+

@@ -1,0 +1,55 @@
+import datetime as dt
+import json
+
+from review_platform.cli import main
+from review_platform.pipeline import run_partitions
+from review_platform_tests.platform_fixture import make_platform
+from review_platform_tests.slack_stand_in import SlackStandIn
+
+DAY = dt.date(2026, 8, 3)
+
+
+def doctor_json(capsys) -> tuple[int, dict[str, dict]]:
+    code = main(["doctor", "--json"])
+    return code, {finding["item"]: finding for finding in json.loads(capsys.readouterr().out)}
+
+
+def test_doctor_on_a_healthy_platform_then_with_the_source_down(tmp_path, monkeypatch, capsys, slack_api):
+    platform = make_platform(
+        monkeypatch,
+        tmp_path,
+        REVIEW_PLATFORM_SLACK_CHANNEL="#alerts",
+        REVIEW_PLATFORM_SLACK_TOKEN="xoxb-doctor-secret",
+        REVIEW_PLATFORM_SLACK_API_URL=slack_api,
+    )
+    platform.seed(DAY, 50)
+    assert run_partitions(platform.instance, [DAY.isoformat()])[0].success
+
+    code, findings = doctor_json(capsys)
+    assert code == 0
+    verdicts = {item: finding["verdict"] for item, finding in findings.items()}
+    assert verdicts == {
+        "source database": "ok",
+        "data lake": "ok",
+        "warehouse": "ok",
+        "mongo": "ok",
+        "slack alerts": "ok",
+        "dagster instance": "ok",
+        "credentials": "warn",  # a generated demo key
+        "nlp model": "ok",
+        "disk space": "ok",
+        "freshness": "warn",  # the seeded day is in the past
+        "last checks": verdicts["last checks"],
+    }
+    assert verdicts["last checks"] in {"ok", "warn"}
+    assert [call["path"] for call in SlackStandIn.received] == ["/api/auth.test"]
+    assert "xoxb-doctor-secret" not in json.dumps(findings)
+
+    monkeypatch.setenv("REVIEW_PLATFORM_POSTGRES_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    code, findings = doctor_json(capsys)
+    assert code == 1
+    source = findings["source database"]
+    assert source["verdict"] == "fail"
+    assert source["detail"].startswith("PostgreSQL source unreachable")
+    assert "Traceback" not in source["detail"]
+    assert findings["data lake"]["verdict"] == "ok", "one broken service does not hide the others"
