@@ -108,3 +108,17 @@ def test_status_command_prints_json_that_reconciles(platform, capsys):
     entry = next(row for row in report if row["partition"] == PARTITION)
     assert entry["problems"] == [] and entry["categorised"] > 0
     assert exit_code == 1, "the seeded day before was never materialised, so status reports it"
+
+
+def test_pipeline_runs_journal_has_counts_durations_and_checks(platform):
+    with platform["resources"]["mongo"].connect() as db:
+        journal = list(db.pipeline_runs.find({"partition_date": PARTITION}).sort("recorded_at", -1))
+    assert len(journal) == 2, "one entry per run of the partition"
+    latest = journal[0]
+    assert latest["layers"]["postgres_reviews"]["rows_out"] == REVIEWS
+    anonymised = latest["layers"]["anonymised_reviews"]
+    assert anonymised["rows_out"] + anonymised["rows_rejected"] == REVIEWS
+    assert all(layer["duration_s"] >= 0 for layer in latest["layers"].values())
+    checks = {(check["asset"], check["check"]): check["passed"] for check in latest["checks"]}
+    assert checks[("anonymised_reviews", "no_pii_past_raw")] is True
+    assert ("raw_s3", "raw_matches_manifest") in checks

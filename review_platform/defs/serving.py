@@ -6,13 +6,15 @@ import time
 import dagster as dg
 import polars as pl
 
-from review_platform.defs.privacy import REVIEWS_DATASET
-from review_platform.defs.reporting import check_result, layer_metadata
+from review_platform.defs.reporting import check_result, layer_metadata, partition_journal
 from review_platform.partitions import daily_partitions
 from review_platform.quality.checks import CheckOutcome, counts_reconcile
-from review_platform.resources.lake import LakeResource, PartitionRef, Zone
+from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.mongo import MongoResource
 from review_platform.resources.warehouse import WAREHOUSE_VIEWS, WarehouseResource
+
+# The layers whose figures the run journal collects; serving layers report their own on their asset pages.
+LINEAGE_BEFORE_SERVING = ["postgres_reviews", "raw_s3", "anonymised_reviews", "categorised_reviews", "snowflake_views"]
 
 
 def _curated_and_rejected(lake: LakeResource, partition: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -94,6 +96,7 @@ def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mon
             "rejected_reviews": rejected.height,
             "model_version": curated["model_version"][0] if curated.height else None,
             "recorded_at": dt.datetime.now(dt.UTC),
+            **partition_journal(context.instance, context.run_id, partition, LINEAGE_BEFORE_SERVING),
         }
     )
     missing = mongo.missing_indexes()
