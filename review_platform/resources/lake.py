@@ -2,12 +2,15 @@
 
 Layout: `<zone>/<dataset>/date=<partition>/part-<id>.parquet` plus `_manifest.json`. The manifest is the commit
 point of a partition: data files are written first under fresh names, then the manifest is swapped in
-atomically, then the files it no longer names are deleted. A reader that goes through the manifest never sees a
-half-written partition, and a crashed write leaves the previous version readable.
+atomically, then the files of the manifest it replaced are deleted. A reader that goes through the manifest
+never sees a half-written partition, and a crashed write leaves the previous version readable. Two writers of
+the same partition cannot break it either: each deletes only what the manifest it replaced listed, never a file
+another writer may be about to commit; files left by crashed writers are swept once they are an hour old.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -24,6 +27,7 @@ import pyarrow.fs as pafs
 MANIFEST_NAME = "_manifest.json"
 # Every zone holds the same dataset, reviews, at a different stage.
 REVIEWS_DATASET = "reviews"
+ORPHAN_AGE = dt.timedelta(hours=1)
 
 
 class Zone(StrEnum):
@@ -69,6 +73,7 @@ class LakeResource(dg.ConfigurableResource):
         filesystem, root = self._filesystem()
         folder = f"{root}/{ref.folder}"
         filesystem.create_dir(folder, recursive=True)
+        replaced = self.read_manifest(ref)
         buffer = io.BytesIO()
         frame.write_parquet(buffer, compression="zstd", statistics=True)
         payload = buffer.getvalue()
@@ -96,13 +101,23 @@ class LakeResource(dg.ConfigurableResource):
         with filesystem.open_output_stream(staged_manifest) as out:
             out.write(json.dumps(manifest, indent=2).encode())
         filesystem.move(staged_manifest, f"{folder}/{MANIFEST_NAME}")
-        self._delete_unlisted_files(filesystem, folder, keep={file_name, MANIFEST_NAME})
+        superseded = {entry["path"] for entry in (replaced or {}).get("files", [])} - {file_name}
+        for name in superseded:
+            # A concurrent writer of the same partition may have deleted it first.
+            with contextlib.suppress(FileNotFoundError):
+                filesystem.delete_file(f"{folder}/{name}")
+        self._sweep_orphans(filesystem, folder, keep={file_name, MANIFEST_NAME})
         return manifest
 
     @staticmethod
-    def _delete_unlisted_files(filesystem: pafs.FileSystem, folder: str, keep: set[str]) -> None:
+    def _sweep_orphans(filesystem: pafs.FileSystem, folder: str, keep: set[str]) -> None:
+        """Delete files no manifest will ever list: left by writers that crashed more than an hour ago."""
+        cutoff = dt.datetime.now(dt.UTC) - ORPHAN_AGE
         for info in filesystem.get_file_info(pafs.FileSelector(folder)):
-            if info.type == pafs.FileType.File and info.base_name not in keep:
+            if info.type != pafs.FileType.File or info.base_name in keep or info.mtime is None:
+                continue
+            modified = info.mtime if info.mtime.tzinfo else info.mtime.replace(tzinfo=dt.UTC)
+            if modified < cutoff:
                 filesystem.delete_file(info.path)
 
     def read_manifest(self, ref: PartitionRef) -> dict[str, Any] | None:

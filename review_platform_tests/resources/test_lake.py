@@ -1,4 +1,7 @@
 import json
+import os
+import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -87,3 +90,37 @@ def test_verify_partition_catches_a_row_count_that_disagrees(lake):
     manifest["row_count"] = 4
     manifest_file.write_text(json.dumps(manifest))
     assert lake.verify_partition(REF) == [f"{REF.folder}: 3 rows where the manifest says 4"]
+
+
+def test_concurrent_writers_of_one_partition_leave_it_readable(lake):
+    lake.write_partition(REF, pl.DataFrame({"review_id": [0]}))
+    errors = []
+
+    def write(value: int) -> None:
+        try:
+            for _ in range(15):
+                lake.write_partition(REF, pl.DataFrame({"review_id": [value] * 3}))
+        except Exception as error:
+            errors.append(error)
+
+    writers = [threading.Thread(target=write, args=(value,)) for value in (1, 2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert errors == []
+    assert lake.verify_partition(REF) == []
+    assert lake.read_partition(REF)["review_id"].to_list() in ([1, 1, 1], [2, 2, 2])
+
+
+def test_orphans_of_crashed_writers_are_swept_after_an_hour(lake):
+    lake.write_partition(REF, pl.DataFrame({"review_id": [1]}))
+    folder = Path(lake.url) / REF.folder
+    old, fresh = folder / "part-crashed-long-ago.parquet", folder / "part-crashed-just-now.parquet"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    lake.write_partition(REF, pl.DataFrame({"review_id": [2]}))
+    assert not old.exists()
+    assert fresh.exists(), "a write in progress elsewhere is never swept"
