@@ -223,11 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     warnings.filterwarnings("ignore", category=UserWarning)
     args = build_parser().parse_args(argv)
-    from review_platform.resources.postgres import SourceUnavailableError
+    from review_platform.resources.postgres import SourceSchemaError, SourceUnavailableError
 
     try:
         return args.handler(args)
-    except SourceUnavailableError as error:  # an outage is a one-line message, not a traceback
+    except (SourceUnavailableError, SourceSchemaError) as error:  # one line that says what to do, no traceback
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -53,3 +53,13 @@ def test_doctor_on_a_healthy_platform_then_with_the_source_down(tmp_path, monkey
     assert source["detail"].startswith("PostgreSQL source unreachable")
     assert "Traceback" not in source["detail"]
     assert findings["data lake"]["verdict"] == "ok", "one broken service does not hide the others"
+
+
+def test_demo_says_in_one_line_when_the_source_is_unreachable(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("REVIEW_PLATFORM_HOME", str(tmp_path))
+    monkeypatch.setenv("REVIEW_PLATFORM_POSTGRES_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert main(["demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: PostgreSQL source unreachable") and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not (tmp_path / "lake").exists(), "nothing was written past the failing layer"

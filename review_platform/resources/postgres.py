@@ -42,6 +42,10 @@ class SourceUnavailableError(RuntimeError):
     """PostgreSQL could not be reached; the message says what to check."""
 
 
+class SourceSchemaError(RuntimeError):
+    """The source tables no longer have the columns the extract reads: the schema changed upstream."""
+
+
 class PostgresResource(dg.ConfigurableResource):
     """The review source. `url` empty means the embedded server whose data lives in `embedded_dir`."""
 
@@ -123,9 +127,22 @@ class PostgresResource(dg.ConfigurableResource):
         query = sql.SQL(EXTRACT_QUERY).format(start=sql.Literal(start), end=sql.Literal(end))
         copy_statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, HEADER)").format(query)
         buffer = io.BytesIO()
-        with self.connect() as conn, conn.cursor().copy(copy_statement) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
+        with self.connect() as conn:
+            try:
+                with conn.cursor().copy(copy_statement) as copy:
+                    for chunk in copy:
+                        buffer.write(chunk)
+            except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable) as error:
+                raise SourceSchemaError(
+                    f"the source schema changed: {error.diag.message_primary}. The extract reads the columns of "
+                    "review_platform/sql/source_schema.sql; align the source or the extract (and the data "
+                    "contract), then re-run the partition."
+                ) from None
+            except psycopg.OperationalError as error:
+                raise SourceUnavailableError(
+                    f"the connection to PostgreSQL broke during the extract ({type(error).__name__}); nothing was "
+                    "written for this partition: re-run it once the database is back."
+                ) from None
         buffer.seek(0)
         # CSV carries timestamps and booleans as text and 0/1; both are typed here in one vectorised pass.
         raw_types = {**SOURCE_SCHEMA, "created_at": pl.String(), "buyer_has_orders": pl.Int8()}

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from review_platform.contract import SOURCE_SCHEMA
-from review_platform.resources.postgres import PostgresResource, SourceUnavailableError
+from review_platform.resources.postgres import PostgresResource, SourceSchemaError, SourceUnavailableError
 
 UTC = dt.UTC
 DAY = dt.datetime(2026, 11, 1, tzinfo=UTC)
@@ -72,3 +72,43 @@ def test_unreachable_source_gives_one_clear_line():
     postgres = PostgresResource(url="postgresql://nobody@127.0.0.1:1/none", connect_timeout_s=2)
     with pytest.raises(SourceUnavailableError, match=r"PostgreSQL source unreachable.*REVIEW_PLATFORM_POSTGRES_URL"):
         postgres.review_count()
+
+
+def test_a_renamed_source_column_is_a_clear_schema_error(clean_source):
+    load_sample(clean_source)
+    with clean_source.connect() as conn:
+        conn.execute("ALTER TABLE review RENAME COLUMN r_desc TO body")
+        conn.execute("ALTER TABLE review ADD COLUMN helpful_votes integer")
+        conn.commit()
+    try:
+        with pytest.raises(SourceSchemaError, match=r"source schema changed: column r\.r_desc does not exist"):
+            clean_source.extract_reviews(DAY, DAY + dt.timedelta(days=1))
+    finally:
+        with clean_source.connect() as conn:
+            conn.execute("ALTER TABLE review RENAME COLUMN body TO r_desc")
+            conn.commit()
+    # An added column is simply not read.
+    assert clean_source.extract_reviews(DAY, DAY + dt.timedelta(days=1)).columns == list(SOURCE_SCHEMA)
+    with clean_source.connect() as conn:
+        conn.execute("ALTER TABLE review DROP COLUMN helpful_votes")
+        conn.commit()
+
+
+def test_a_connection_dropped_during_the_extract_is_reported_as_such(clean_source):
+    load_sample(clean_source)
+    # The server ends the extract's own session in the middle of its query, as a crash or failover would.
+    with clean_source.connect() as conn:
+        conn.execute("ALTER TABLE orders RENAME TO orders_real")
+        conn.execute(
+            "CREATE VIEW orders AS SELECT o.* FROM orders_real o "
+            "WHERE pg_terminate_backend(pg_backend_pid()) IS NOT NULL"
+        )
+        conn.commit()
+    try:
+        with pytest.raises(SourceUnavailableError, match="broke during the extract"):
+            clean_source.extract_reviews(DAY, DAY + dt.timedelta(days=1))
+    finally:
+        with clean_source.connect() as conn:
+            conn.execute("DROP VIEW orders")
+            conn.execute("ALTER TABLE orders_real RENAME TO orders")
+            conn.commit()
