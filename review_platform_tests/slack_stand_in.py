@@ -25,4 +25,3 @@ class SlackStandIn(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
