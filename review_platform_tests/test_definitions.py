@@ -43,3 +43,23 @@ def test_dagster_cli_validates_the_workspace():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "All code locations passed validation" in result.stderr + result.stdout
+
+
+def test_assets_are_grouped_by_layer_with_kinds_owners_and_schemas():
+    specs = {spec.key.to_user_string(): spec for spec in defs.resolve_all_asset_specs()}
+    expected_groups = {
+        "postgres_reviews": "source",
+        "raw_s3": "lake",
+        "anonymised_reviews": "privacy",
+        "snowflake_views": "serving",
+        "mongo_collections": "serving",
+    }
+    for name, group in expected_groups.items():
+        spec = specs[name]
+        assert spec.group_name == group
+        assert spec.kinds, f"{name} has no kind tags"
+        assert spec.owners, f"{name} has no owner"
+        assert spec.description and len(spec.description) > 60, f"{name} needs a description for analysts"
+    for name in ("postgres_reviews", "raw_s3", "anonymised_reviews", "snowflake_views"):
+        schema = specs[name].metadata["dagster/column_schema"]
+        assert "review_id" in [column.name for column in schema.columns]

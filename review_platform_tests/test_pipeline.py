@@ -122,3 +122,20 @@ def test_pipeline_runs_journal_has_counts_durations_and_checks(platform):
     checks = {(check["asset"], check["check"]): check["passed"] for check in latest["checks"]}
     assert checks[("anonymised_reviews", "no_pii_past_raw")] is True
     assert ("raw_s3", "raw_matches_manifest") in checks
+
+
+def test_dagster_metadata_shows_an_anonymised_preview_and_no_planted_pii(platform):
+    import dagster as dg
+
+    from review_platform.demo.stack import dagster_instance
+
+    instance = dagster_instance(platform["settings"])
+    record = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("anonymised_reviews"), asset_partitions=[PARTITION]), limit=1
+    ).records[0]
+    metadata = record.asset_materialization.metadata
+    assert metadata["preview"].value.startswith("| review_id | rating | title | text |")
+    assert metadata["reject_rate"].value > 0
+    everything = json.dumps({name: str(value.value) for name, value in metadata.items()})
+    planted = platform["dataset"].planted_pii.filter(pl.col("pii_type").is_in(["EMAIL", "PHONE", "CARD"]))
+    assert not [value for value in planted["value"].to_list() if value in everything]

@@ -6,7 +6,8 @@ import time
 import dagster as dg
 import polars as pl
 
-from review_platform.defs.reporting import check_result, layer_metadata
+from review_platform.contract import SOURCE_SCHEMA
+from review_platform.defs.reporting import check_result, layer_metadata, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.quality.checks import counts_reconcile, lake_integrity
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
@@ -14,6 +15,10 @@ from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, Partit
 
 @dg.asset(
     partitions_def=daily_partitions,
+    group_name="lake",
+    kinds={"s3", "parquet"},
+    owners=["team:data-engineering"],
+    metadata={"dagster/column_schema": table_schema(SOURCE_SCHEMA), "zone": "RAW (restricted: holds PII)"},
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     check_specs=[
         dg.AssetCheckSpec("raw_matches_manifest", asset="raw_s3", blocking=True),

@@ -6,7 +6,8 @@ import time
 import dagster as dg
 import polars as pl
 
-from review_platform.defs.reporting import check_result, layer_metadata
+from review_platform.contract import ANONYMISED_SCHEMA
+from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract
 from review_platform.pii.redact import find_pii
@@ -32,6 +33,10 @@ class RejectRateConfig(dg.Config):
 
 @dg.asset(
     partitions_def=daily_partitions,
+    group_name="privacy",
+    kinds={"polars", "parquet"},
+    owners=["team:data-engineering", "team:privacy"],
+    metadata={"dagster/column_schema": table_schema(ANONYMISED_SCHEMA), "zone": "PROCESSED (+ REJECTED)"},
     deps=["raw_s3"],
     check_specs=[
         dg.AssetCheckSpec(name, asset="anonymised_reviews", blocking=True)
@@ -73,6 +78,8 @@ def anonymised_reviews(
             "reject_rate": dg.MetadataValue.float(round(rejected.height / raw.height, 4) if raw.height else 0.0),
             **{f"rejected_{row['reason']}": dg.MetadataValue.int(row["len"]) for row in reasons.to_dicts()},
             "pii_redactions": dg.MetadataValue.int(int(anonymised["pii_redactions"].sum() or 0)),
+            "preview": preview(anonymised, ["review_id", "rating", "title", "text"]),
+            "rejected_preview": preview(rejected, ["review_id", "reason", "reason_detail"]),
         },
         check_results=[
             check_result("no_pii_past_raw", leak_outcome),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+import polars as pl
 
 from review_platform.quality.checks import CheckOutcome
 
@@ -65,3 +66,21 @@ def partition_journal(
             }
         )
     return {"layers": layers, "checks": checks}
+
+
+def table_schema(schema: dict[str, pl.DataType]) -> dg.TableSchema:
+    """The UI's column list for a layer, straight from the data contract."""
+    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in schema.items()])
+
+
+def preview(frame: pl.DataFrame, columns: list[str], rows: int = 5, width: int = 80) -> dg.MetadataValue:
+    """A few rows as a Markdown table. Only ever called on anonymised data: RAW is never previewed."""
+    sample = frame.head(rows).select(
+        [
+            pl.col(name).cast(pl.String).str.replace_all(r"[\r\n|]+", " ").str.slice(0, width).alias(name)
+            for name in columns
+        ]
+    )
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join("" if value is None else value for value in row) + " |" for row in sample.rows()]
+    return dg.MetadataValue.md("\n".join(lines))

@@ -6,7 +6,8 @@ import time
 import dagster as dg
 import polars as pl
 
-from review_platform.defs.reporting import check_result, layer_metadata, partition_journal
+from review_platform.contract import CATEGORISED_SCHEMA
+from review_platform.defs.reporting import check_result, layer_metadata, partition_journal, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.quality.checks import CheckOutcome, counts_reconcile
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
@@ -27,6 +28,10 @@ def _curated_and_rejected(lake: LakeResource, partition: str) -> tuple[pl.DataFr
 @dg.asset(
     partitions_def=daily_partitions,
     deps=["categorised_reviews"],
+    group_name="serving",
+    kinds={"snowflake", "duckdb"},
+    metadata={"dagster/column_schema": table_schema(CATEGORISED_SCHEMA), "views": ", ".join(WAREHOUSE_VIEWS)},
+    owners=["team:data-engineering", "team:analytics"],
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     check_specs=[
         dg.AssetCheckSpec("warehouse_equals_curated", asset="snowflake_views", blocking=True),
@@ -71,6 +76,10 @@ def _documents(frame: pl.DataFrame) -> list[dict]:
 @dg.asset(
     partitions_def=daily_partitions,
     deps=["categorised_reviews"],
+    group_name="serving",
+    kinds={"mongodb"},
+    metadata={"collections": "reviews, rejected_reviews, pipeline_runs"},
+    owners=["team:data-engineering", "team:applications"],
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     check_specs=[
         dg.AssetCheckSpec("mongo_equals_curated", asset="mongo_collections", blocking=True),

@@ -5,7 +5,8 @@ import time
 import dagster as dg
 import polars as pl
 
-from review_platform.defs.reporting import check_result, layer_metadata
+from review_platform.contract import SOURCE_SCHEMA
+from review_platform.defs.reporting import check_result, layer_metadata, table_schema
 from review_platform.partitions import daily_partitions, partition_bounds, previous_days
 from review_platform.quality.checks import volume_against_baseline
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
@@ -39,6 +40,10 @@ class VolumeCheckConfig(dg.Config):
 @dg.asset(
     partitions_def=daily_partitions,
     io_manager_key="landing_io_manager",
+    group_name="source",
+    kinds={"postgres", "polars"},
+    owners=["team:data-engineering"],
+    metadata={"dagster/column_schema": table_schema(SOURCE_SCHEMA)},
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     check_specs=[dg.AssetCheckSpec("volume_vs_usual", asset="postgres_reviews", blocking=True)],
 )
