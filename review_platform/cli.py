@@ -106,7 +106,7 @@ def command_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        layers = ["source", "raw", "anonymised", "rejected", "categorised", "warehouse", "mongo"]
+        layers = ["source", "raw", "anonymised", "rejected", "erased", "categorised", "warehouse", "mongo"]
         print(f"{'partition':<12}" + "".join(f"{layer:>12}" for layer in layers) + "  reconciles")
         for entry in report:
             cells = "".join(f"{'-' if entry[layer] is None else entry[layer]:>12}" for layer in layers)
@@ -167,6 +167,32 @@ def command_doctor(args: argparse.Namespace) -> int:
     return 1 if any(finding.verdict is Verdict.FAIL for finding in findings) else 0
 
 
+def command_erase(args: argparse.Namespace) -> int:
+    """GDPR right to be forgotten for one buyer, in every store."""
+    from review_platform.erasure import erase_buyer
+
+    _, resources = _settings_and_resources()
+    report = erase_buyer(
+        args.buyer_id,
+        resources["pseudonym_key"].secret(),
+        resources["lake"],
+        resources["warehouse"],
+        resources["mongo"],
+    )
+    print(json.dumps({"request_id": report.request_id, "rows_removed": report.rows_removed, "total": report.total}))
+    return 0
+
+
+def command_purge_raw(args: argparse.Namespace) -> int:
+    """RAW retention: delete raw (and landing) partitions older than N days."""
+    from review_platform.erasure import purge_raw
+
+    _, resources = _settings_and_resources()
+    report = purge_raw(resources["lake"], args.older_than)
+    print(json.dumps({"request_id": report.request_id, "partitions": report.rows_removed, "total": report.total}))
+    return 0
+
+
 def command_dev(args: argparse.Namespace) -> int:
     """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
     from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
@@ -211,6 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="reach every service and say, item by item, what is wrong")
     doctor.add_argument("--json", action="store_true")
     doctor.set_defaults(handler=command_doctor)
+
+    erase = commands.add_parser("erase", help="GDPR erasure: remove one buyer's reviews from every store")
+    erase.add_argument("--buyer-id", type=int, required=True)
+    erase.set_defaults(handler=command_erase)
+
+    purge = commands.add_parser("purge-raw", help="delete RAW partitions older than the retention period")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    purge.set_defaults(handler=command_purge_raw)
 
     dev = commands.add_parser("dev", help="the Dagster UI on the embedded state")
     dev.add_argument("--host", default="127.0.0.1")

@@ -72,23 +72,33 @@ def run_partitions(
 
 
 def layer_counts(resources: dict[str, object]) -> dict[str, dict[str, int | None]]:
-    """Rows per partition in every layer: source, raw, anonymised, rejected, categorised, warehouse, mongo."""
+    """Rows per partition in every layer: source, raw, anonymised, rejected, erased (GDPR), categorised,
+    warehouse, mongo."""
     lake: LakeResource = resources["lake"]
 
-    def lake_counts(zone: Zone, dataset: str) -> dict[str, int]:
+    def lake_counts(zone: Zone, field: str = "row_count") -> dict[str, int]:
         counts = {}
-        for partition in lake.list_partitions(zone, dataset):
-            manifest = lake.read_manifest(PartitionRef(zone, dataset, partition))
+        for partition in lake.list_partitions(zone, REVIEWS_DATASET):
+            manifest = lake.read_manifest(PartitionRef(zone, REVIEWS_DATASET, partition))
             if manifest is not None:
-                counts[partition] = manifest["row_count"]
+                counts[partition] = manifest.get(field, 0)
         return counts
+
+    erased_accepted, erased_rejected = (
+        lake_counts(Zone.PROCESSED, "erased_rows"),
+        lake_counts(Zone.REJECTED, "erased_rows"),
+    )
 
     by_layer = {
         "source": resources["postgres"].count_reviews_by_day(),
-        "raw": lake_counts(Zone.RAW, REVIEWS_DATASET),
-        "anonymised": lake_counts(Zone.PROCESSED, REVIEWS_DATASET),
-        "rejected": lake_counts(Zone.REJECTED, REVIEWS_DATASET),
-        "categorised": lake_counts(Zone.CURATED, REVIEWS_DATASET),
+        "raw": lake_counts(Zone.RAW),
+        "anonymised": lake_counts(Zone.PROCESSED),
+        "rejected": lake_counts(Zone.REJECTED),
+        "erased": {
+            partition: erased_accepted.get(partition, 0) + erased_rejected.get(partition, 0)
+            for partition in {*erased_accepted, *erased_rejected}
+        },
+        "categorised": lake_counts(Zone.CURATED),
         "warehouse": resources["warehouse"].count_by_partition("curated_reviews"),
         "mongo": resources["mongo"].count_by_partition("reviews"),
     }

@@ -8,6 +8,7 @@ import polars as pl
 
 from review_platform.contract import ANONYMISED_SCHEMA
 from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
+from review_platform.erasure import erased_pseudonyms, without_erased
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract
 from review_platform.pii.redact import find_pii
@@ -59,6 +60,11 @@ def anonymised_reviews(
     partition = context.partition_key
     raw = lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, partition))
     anonymised, rejected = anonymise_extract(raw, pseudonym_key.secret(), dt.date.fromisoformat(partition))
+    # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
+    erased = erased_pseudonyms(lake)
+    kept, kept_rejected = without_erased(anonymised, erased), without_erased(rejected, erased)
+    forgotten = {"accepted": anonymised.height - kept.height, "rejected": rejected.height - kept_rejected.height}
+    anonymised, rejected = kept, kept_rejected
 
     leaks = pl.concat([find_pii(anonymised, TEXT_COLUMNS), find_pii(rejected, TEXT_COLUMNS)], how="diagonal")
     leak_outcome = no_leaking_rows(leaks, anonymised.height + rejected.height)
@@ -68,8 +74,8 @@ def anonymised_reviews(
 
     processed_ref = PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition)
     rejected_ref = PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition)
-    lake.write_partition(processed_ref, anonymised)
-    lake.write_partition(rejected_ref, rejected)
+    lake.write_partition(processed_ref, anonymised, extra={"erased_rows": forgotten["accepted"]})
+    lake.write_partition(rejected_ref, rejected, extra={"erased_rows": forgotten["rejected"]})
 
     reasons = rejected.group_by("reason").len().sort("reason")
     yield dg.MaterializeResult(
@@ -77,6 +83,7 @@ def anonymised_reviews(
             **layer_metadata(raw.height, anonymised.height, rejected.height, time.perf_counter() - started),
             "reject_rate": dg.MetadataValue.float(round(rejected.height / raw.height, 4) if raw.height else 0.0),
             **{f"rejected_{row['reason']}": dg.MetadataValue.int(row["len"]) for row in reasons.to_dicts()},
+            "erased_buyer_rows": dg.MetadataValue.int(sum(forgotten.values())),
             "pii_redactions": dg.MetadataValue.int(int(anonymised["pii_redactions"].sum() or 0)),
             "preview": preview(anonymised, ["review_id", "rating", "title", "text"]),
             "rejected_preview": preview(rejected, ["review_id", "reason", "reason_detail"]),
@@ -87,9 +94,9 @@ def anonymised_reviews(
             check_result(
                 "raw_equals_anonymised_plus_rejected",
                 counts_reconcile(
-                    "anonymised + rejected vs RAW",
+                    "anonymised + rejected + erased vs RAW",
                     raw.height,
-                    anonymised.height + rejected.height,
+                    anonymised.height + rejected.height + sum(forgotten.values()),
                     "A row was lost or duplicated in validation: re-run the partition and report it to data "
                     "engineering (N2).",
                 ),

@@ -19,7 +19,7 @@ class LandingIOManager(dg.ConfigurableIOManager):
     lake: dg.ResourceDependency[LakeResource]
 
     def _ref(self, context: dg.OutputContext | dg.InputContext) -> PartitionRef:
-        return PartitionRef(Zone.LANDING, context.asset_key.path[-1], context.asset_partition_key)
+        return PartitionRef(Zone.LANDING, REVIEWS_DATASET, context.asset_partition_key)
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
         self.lake.write_partition(self._ref(context), obj)

@@ -36,6 +36,7 @@ class Zone(StrEnum):
     PROCESSED = "processed"  # validated and anonymised
     REJECTED = "rejected"  # rows kept out, anonymised, with their reason
     CURATED = "curated"  # categorised, what analysts and applications read
+    AUDIT = "audit"  # the erasure log and register (no personal data)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,17 @@ class LakeResource(dg.ConfigurableResource):
         if not problems and rows != manifest["row_count"]:
             problems.append(f"{ref.folder}: {rows} rows where the manifest says {manifest['row_count']}")
         return problems
+
+    def delete_partition(self, ref: PartitionRef) -> int:
+        """Remove a partition whole (manifest first, so it is never seen half-deleted); returns its row count."""
+        manifest = self.read_manifest(ref)
+        if manifest is None:
+            return 0
+        filesystem, root = self._filesystem()
+        folder = f"{root}/{ref.folder}"
+        filesystem.delete_file(f"{folder}/{MANIFEST_NAME}")
+        filesystem.delete_dir(folder)
+        return manifest["row_count"]
 
     def probe(self) -> None:
         """Write, read back and delete a small object: raises when the lake cannot be used."""

@@ -87,6 +87,10 @@ class MongoResource(dg.ConfigurableResource):
                 upsert=True,
             )
 
+    def delete_buyer(self, collection: str, buyer_hash: str) -> int:
+        with self.connect() as db:
+            return db[collection].delete_many({"buyer_hash": buyer_hash}).deleted_count
+
     def count_by_partition(self, collection: str) -> dict[str, int]:
         with self.connect() as db:
             rows = db[collection].aggregate([{"$group": {"_id": "$partition_date", "n": {"$sum": 1}}}])

@@ -56,6 +56,17 @@ class WarehouseResource(dg.ConfigurableResource):
                 raise
         return frame.height
 
+    def delete_buyer(self, table: str, buyer_hash: str) -> int:
+        """Delete one pseudonymised buyer's rows from `table` (GDPR erasure); returns how many went."""
+        if table not in WAREHOUSE_TABLES or not Path(self.path).exists():
+            return 0
+        with self.connect() as conn:
+            try:
+                (removed,) = conn.execute(f"DELETE FROM {table} WHERE buyer_hash = ?", [buyer_hash]).fetchone()
+            except duckdb.CatalogException:  # nothing loaded yet
+                return 0
+        return int(removed)
+
     def count_by_partition(self, table: str) -> dict[str, int]:
         if not Path(self.path).exists():
             return {}
