@@ -52,6 +52,9 @@ class PostgresResource(dg.ConfigurableResource):
     url: str = ""
     embedded_dir: str = ""
     connect_timeout_s: int = 10
+    # The extract reads with this role's rights only (sql/source_roles.sql); empty to skip, e.g. when the
+    # login user already is a least-privilege one.
+    extract_role: str = "review_ingestion"
 
     def connection_uri(self) -> str:
         if self.url:
@@ -82,9 +85,11 @@ class PostgresResource(dg.ConfigurableResource):
             conn.close()
 
     def ensure_schema(self) -> None:
-        ddl = package_files.files("review_platform.sql").joinpath("source_schema.sql").read_text()
+        """Create the source tables (if missing) and the least-privilege roles."""
+        sql_files = package_files.files("review_platform.sql")
         with self.connect() as conn:
-            conn.execute(ddl)
+            conn.execute(sql_files.joinpath("source_schema.sql").read_text())
+            conn.execute(sql_files.joinpath("source_roles.sql").read_text())
             conn.commit()
 
     def review_count(self) -> int:
@@ -129,6 +134,8 @@ class PostgresResource(dg.ConfigurableResource):
         buffer = io.BytesIO()
         with self.connect() as conn:
             try:
+                if self.extract_role:
+                    conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(self.extract_role)))
                 with conn.cursor().copy(copy_statement) as copy:
                     for chunk in copy:
                         buffer.write(chunk)

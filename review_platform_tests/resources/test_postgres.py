@@ -100,9 +100,11 @@ def test_a_connection_dropped_during_the_extract_is_reported_as_such(clean_sourc
     with clean_source.connect() as conn:
         conn.execute("ALTER TABLE orders RENAME TO orders_real")
         conn.execute(
-            "CREATE VIEW orders AS SELECT o.* FROM orders_real o "
-            "WHERE pg_terminate_backend(pg_backend_pid()) IS NOT NULL"
+            "CREATE FUNCTION end_this_session() RETURNS boolean LANGUAGE sql SECURITY DEFINER "
+            "AS $$ SELECT pg_terminate_backend(pg_backend_pid()) $$"
         )
+        conn.execute("CREATE VIEW orders AS SELECT o.* FROM orders_real o WHERE end_this_session()")
+        conn.execute("GRANT SELECT ON orders TO review_ingestion")
         conn.commit()
     try:
         with pytest.raises(SourceUnavailableError, match="broke during the extract"):
@@ -110,5 +112,6 @@ def test_a_connection_dropped_during_the_extract_is_reported_as_such(clean_sourc
     finally:
         with clean_source.connect() as conn:
             conn.execute("DROP VIEW orders")
+            conn.execute("DROP FUNCTION end_this_session()")
             conn.execute("ALTER TABLE orders_real RENAME TO orders")
             conn.commit()
