@@ -167,6 +167,16 @@ def command_doctor(args: argparse.Namespace) -> int:
     return 1 if any(finding.verdict is Verdict.FAIL for finding in findings) else 0
 
 
+def command_anonymise(args: argparse.Namespace) -> int:
+    """JSON lines on stdin -> one redacted line per input line on stdout, in order; bad lines get "error"."""
+    from review_platform.pii.json_lines import anonymise_json_lines
+
+    for line in anonymise_json_lines(sys.stdin.buffer):
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    return 0
+
+
 def command_erase(args: argparse.Namespace) -> int:
     """GDPR right to be forgotten for one buyer, in every store."""
     from review_platform.erasure import erase_buyer
@@ -237,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="reach every service and say, item by item, what is wrong")
     doctor.add_argument("--json", action="store_true")
     doctor.set_defaults(handler=command_doctor)
+
+    anonymise = commands.add_parser("anonymise", help='redact PII in JSON lines {"text": ...} from stdin')
+    anonymise.set_defaults(handler=command_anonymise)
 
     erase = commands.add_parser("erase", help="GDPR erasure: remove one buyer's reviews from every store")
     erase.add_argument("--buyer-id", type=int, required=True)

@@ -12,6 +12,7 @@ from review_platform.demo.generator import expected_rejections, generate_demo_da
 from review_platform.demo.stack import dagster_instance, prepare_state
 from review_platform.pipeline import LAYER_ORDER, run_partitions, status_report
 from review_platform.resources import build_resources
+from review_platform.resources.warehouse import WAREHOUSE_VIEWS
 from review_platform.settings import load_settings
 
 DAY = dt.date(2026, 11, 2)
@@ -88,17 +89,42 @@ def test_running_the_same_partition_again_changes_nothing(platform):
         assert conn.execute("SELECT count(*) - count(DISTINCT review_id) FROM curated_reviews").fetchone()[0] == 0
 
 
-def test_planted_pii_never_leaves_raw(platform):
+def published_text_by_store(platform) -> dict[str, str]:
+    """Everything past RAW that a person could read, store by store, as one text each."""
+    from review_platform.demo.stack import dagster_instance
+    from review_platform.resources.lake import REVIEWS_DATASET, PartitionRef, Zone
+
     resources = platform["resources"]
-    planted = platform["dataset"].planted_pii.filter(pl.col("pii_type").is_in(["EMAIL", "PHONE", "CARD"]))
-    assert planted.height > 0
-    curated = resources["warehouse"].query("SELECT title, text FROM curated_reviews")
+    stores = {}
+    for zone in (Zone.PROCESSED, Zone.REJECTED, Zone.CURATED):
+        frame = resources["lake"].read_partition(PartitionRef(zone, REVIEWS_DATASET, PARTITION))
+        stores[f"lake {zone}"] = json.dumps(frame.to_dicts(), default=str)
+    for relation in ("curated_reviews", "rejected_reviews", *WAREHOUSE_VIEWS):
+        stores[f"warehouse {relation}"] = json.dumps(
+            resources["warehouse"].query(f"SELECT * FROM {relation}").to_dicts(), default=str
+        )
     with resources["mongo"].connect() as db:
-        documents = json.dumps(list(db.reviews.find({}, {"_id": 0, "title": 1, "text": 1})), default=str)
-    published = "\n".join(curated["title"].fill_null("").to_list() + curated["text"].fill_null("").to_list())
-    for value in planted["value"].to_list():
-        assert value not in published
-        assert value not in documents
+        for collection in ("reviews", "rejected_reviews", "pipeline_runs"):
+            stores[f"mongo {collection}"] = json.dumps(list(db[collection].find({}, {"_id": 0})), default=str)
+    instance = dagster_instance(platform["settings"])
+    for run in platform["runs"]:
+        entries = instance.all_logs(run.run_id)
+        stores[f"dagster run {run.run_id[:8]}"] = "\n".join(
+            (entry.user_message or "") + json.dumps(str(entry.dagster_event), default=str) for entry in entries
+        )
+    return stores
+
+
+def test_planted_pii_never_leaves_raw_store_by_store(platform):
+    planted = platform["dataset"].planted_pii
+    assert set(planted["pii_type"].unique()) >= {"PERSON", "EMAIL", "PHONE", "ADDRESS", "CARD"}
+    stores = published_text_by_store(platform)
+    assert len(stores) >= 11
+    leaks = {
+        store: [value for value in planted["value"].unique().to_list() if value in text]
+        for store, text in stores.items()
+    }
+    assert {store: values for store, values in leaks.items() if values} == {}
 
 
 def test_status_command_prints_json_that_reconciles(platform, capsys):
@@ -137,5 +163,6 @@ def test_dagster_metadata_shows_an_anonymised_preview_and_no_planted_pii(platfor
     assert metadata["preview"].value.startswith("| review_id | rating | title | text |")
     assert metadata["reject_rate"].value > 0
     everything = json.dumps({name: str(value.value) for name, value in metadata.items()})
-    planted = platform["dataset"].planted_pii.filter(pl.col("pii_type").is_in(["EMAIL", "PHONE", "CARD"]))
+    assert metadata["pii_redactions_PERSON"].value > 0 and metadata["pii_redactions_EMAIL"].value > 0
+    planted = platform["dataset"].planted_pii
     assert not [value for value in planted["value"].to_list() if value in everything]

@@ -10,7 +10,7 @@ from review_platform.contract import ANONYMISED_SCHEMA
 from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
 from review_platform.erasure import erased_pseudonyms, without_erased
 from review_platform.partitions import daily_partitions
-from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract
+from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract_with_report
 from review_platform.pii.redact import find_pii
 from review_platform.quality.checks import (
     accepted_rows_valid,
@@ -53,13 +53,16 @@ class RejectRateConfig(dg.Config):
 def anonymised_reviews(
     context: dg.AssetExecutionContext, config: RejectRateConfig, lake: LakeResource, pseudonym_key: PseudonymKeyResource
 ):
-    """Reviews that pass validation, with e-mails, phone numbers and card numbers replaced by `<EMAIL>`,
-    `<PHONE>`, `<CARD>` and the buyer replaced by a keyed pseudonym (`buyer_hash`), so analysts can still count
-    per buyer without knowing who they are. Invalid reviews are set aside in the REJECTED zone with a reason."""
+    """Reviews that pass validation, with personal data in titles and texts replaced by typed placeholders
+    (`<PERSON>`, `<EMAIL>`, `<PHONE>`, `<ADDRESS>`, `<CARD>`, `<IBAN>`, `<IP_ADDRESS>`, `<URL>`) and the buyer replaced
+    by a keyed pseudonym (`buyer_hash`), so analysts can still count per buyer without knowing who they are.
+    Invalid reviews are set aside in the REJECTED zone with a reason, anonymised the same way."""
     started = time.perf_counter()
     partition = context.partition_key
     raw = lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, partition))
-    anonymised, rejected = anonymise_extract(raw, pseudonym_key.secret(), dt.date.fromisoformat(partition))
+    anonymised, rejected, redactions = anonymise_extract_with_report(
+        raw, pseudonym_key.secret(), dt.date.fromisoformat(partition)
+    )
     # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
     erased = erased_pseudonyms(lake)
     kept, kept_rejected = without_erased(anonymised, erased), without_erased(rejected, erased)
@@ -84,7 +87,8 @@ def anonymised_reviews(
             "reject_rate": dg.MetadataValue.float(round(rejected.height / raw.height, 4) if raw.height else 0.0),
             **{f"rejected_{row['reason']}": dg.MetadataValue.int(row["len"]) for row in reasons.to_dicts()},
             "erased_buyer_rows": dg.MetadataValue.int(sum(forgotten.values())),
-            "pii_redactions": dg.MetadataValue.int(int(anonymised["pii_redactions"].sum() or 0)),
+            "pii_redactions": dg.MetadataValue.int(sum(redactions.values())),
+            **{f"pii_redactions_{pii_type}": dg.MetadataValue.int(count) for pii_type, count in redactions.items()},
             "preview": preview(anonymised, ["review_id", "rating", "title", "text"]),
             "rejected_preview": preview(rejected, ["review_id", "reason", "reason_detail"]),
         },

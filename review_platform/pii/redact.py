@@ -1,51 +1,275 @@
-"""Find personal data in review text and replace it with typed placeholders, over whole polars columns.
+"""Find personal data in review text and redact it, over whole polars columns.
 
-This first cut recognises e-mail addresses, payment card numbers and phone numbers (French and international
-formats) with regular expressions evaluated by polars' native engine, so a partition is redacted without a
-Python loop. Detectors run in order: a span taken by one is no longer visible to the next.
+How a column is processed:
+
+1. polars evaluates every detector's `prefilter` (a regex in Rust, all detectors and columns in parallel), which
+   marks the few rows that could hold personal data and which detectors to run on each;
+2. Python runs only those detectors, only on those rows: exact candidates, checksums (Luhn, mod-97), name
+   heuristics; overlapping detections are merged (`merge_entities`: the union is redacted, the longest span
+   names the type);
+3. each entity is replaced by its type's operator (typed placeholder by default), and the changed rows are
+   scanned again until nothing is found, so `find_pii` finds nothing in what `redact_texts` returns.
+
+`detect` and `redact_text` do the same for one string, without polars.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
 import polars as pl
 
 from review_platform.contract import PiiType
+from review_platform.pii.detectors import (
+    AddressDetector,
+    CardDetector,
+    Detector,
+    EmailDetector,
+    IbanDetector,
+    IpAddressDetector,
+    PhoneDetector,
+    UrlDetector,
+)
+from review_platform.pii.entities import Entity, clean_text, merge_entities
+from review_platform.pii.names import NameDetector
+from review_platform.pii.operators import Operator, Placeholder, apply_operators, operator_from_name
 
-# Order matters: cards before phones (a card number also looks like a long phone number).
-PII_PATTERNS: dict[PiiType, str] = {
-    PiiType.EMAIL: r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
-    PiiType.CARD: r"\b\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d{1,7}\b",
-    PiiType.PHONE: (
-        r"(?:\+33[\s.\-]?|\b0)[1-9](?:[\s.\-]?\d{2}){4}\b"  # French: 06 12 34 56 78, +33 6 12 34 56 78
-        r"|(?:\+1[\s.\-]?)?(?:\(\d{3}\)|\b\d{3})[\s.\-]?\d{3}[\s.\-]\d{4}\b"  # North American
-        r"|\+\d{1,3}(?:[\s.\-]?\d{1,4}){2,5}\b"  # other international numbers
-    ),
-}
-
-
-def placeholder(pii_type: PiiType) -> str:
-    return f"<{pii_type.value}>"
-
-
-def redact_column(column: str) -> tuple[pl.Expr, pl.Expr]:
-    """Expressions giving `column` with PII replaced by placeholders, and the number of replacements per row."""
-    text = pl.col(column)
-    count = pl.lit(0, dtype=pl.UInt32)
-    for pii_type, pattern in PII_PATTERNS.items():
-        count = count + text.str.count_matches(pattern).fill_null(0)
-        text = text.str.replace_all(pattern, placeholder(pii_type))
-    return text.alias(column), count.cast(pl.Int32)
-
-
-def redact_texts(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Redact `columns` in place and add `pii_redactions`, the number of values replaced across them."""
-    redacted, counts = zip(*(redact_column(column) for column in columns), strict=True)
-    total = pl.sum_horizontal(counts).cast(pl.Int32).alias("pii_redactions")
-    return frame.with_columns(*redacted, total)
+DEFAULT_DETECTORS: tuple[Detector, ...] = (
+    EmailDetector(),
+    UrlDetector(),
+    IbanDetector(),
+    CardDetector(),
+    IpAddressDetector(),
+    PhoneDetector(),
+    AddressDetector(),
+    NameDetector(),
+)
+COUNT_COLUMN = "pii_redactions"
+# Below this many rows and bytes the Rust prefilter costs more (regex compilation) than it saves.
+_PREFILTER_MIN_ROWS = 64
+_PREFILTER_MIN_BYTES = 32_768
 
 
-def find_pii(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Rows of `frame` in which any detector still matches: the leak guard behind the privacy checks."""
-    pattern = "|".join(f"(?:{p})" for p in PII_PATTERNS.values())
-    leaking = pl.any_horizontal(pl.col(column).str.contains(pattern).fill_null(False) for column in columns)
-    return frame.filter(leaking)
+@dataclass(frozen=True, eq=False)
+class RedactionConfig:
+    """What to detect and what each type becomes. The default: every type, every default detector, `<TYPE>`.
+
+    `operators` overrides the operator per type (`{PiiType.CARD: Mask(), PiiType.EMAIL: KeyedHash(key)}`);
+    `detectors` replaces the detector list (add `TransformersNameDetector(path)` to it to use a local NER model);
+    `types` restricts which types are redacted; `max_passes` bounds the re-scans of redacted text.
+    """
+
+    operators: Mapping[PiiType, Operator] = field(default_factory=dict)
+    default_operator: Operator = field(default_factory=Placeholder)
+    types: frozenset[PiiType] = frozenset(PiiType)
+    detectors: tuple[Detector, ...] = DEFAULT_DETECTORS
+    max_passes: int = 3
+
+    def operator_for(self, pii_type: PiiType) -> Operator:
+        return self.operators.get(pii_type, self.default_operator)
+
+    @classmethod
+    def from_options(
+        cls,
+        operators: Mapping[str, str] | None = None,
+        *,
+        hash_key: bytes | None = None,
+        types: Iterable[str] | None = None,
+        name_model_path: str | None = None,
+    ) -> RedactionConfig:
+        """A config from plain strings, as a config file, Dagster config or CLI flags give them.
+
+        `operators` maps a type ("EMAIL", or "*" for the default) to "placeholder", "mask", "hash" or "drop";
+        "hash" needs `hash_key`. `name_model_path` adds a local token-classification model for names.
+        """
+        chosen: dict[PiiType, Operator] = {}
+        default: Operator = Placeholder()
+        for type_name, operator_name in (operators or {}).items():
+            operator = operator_from_name(operator_name, hash_key)
+            if type_name == "*":
+                default = operator
+            else:
+                chosen[PiiType(type_name.upper())] = operator
+        detectors = DEFAULT_DETECTORS
+        if name_model_path:
+            from review_platform.pii.model import TransformersNameDetector
+
+            detectors = (*DEFAULT_DETECTORS, TransformersNameDetector(name_model_path))
+        selected = frozenset(PiiType(t.upper()) for t in types) if types is not None else frozenset(PiiType)
+        return cls(operators=chosen, default_operator=default, types=selected, detectors=detectors)
+
+
+DEFAULT_CONFIG = RedactionConfig()
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    """`frame`: what `redact_texts` returns. `counts`: one Int32 column per PiiType value, row for row."""
+
+    frame: pl.DataFrame
+    counts: pl.DataFrame
+
+    def by_type(self) -> dict[str, int]:
+        return redaction_counts_by_type(self.counts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One text
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def detect(
+    text: str | None,
+    detectors: Sequence[Detector] | None = None,
+    types: Iterable[PiiType] | None = None,
+) -> list[Entity]:
+    """Personal data in `text`: disjoint entities with exact character offsets, sorted by start.
+
+    Never raises on odd input: None or a non-string gives [], lone surrogates count as one character each.
+    """
+    clean = clean_text(text)
+    if not clean:
+        return []
+    wanted = frozenset(types) if types is not None else None
+    found = [
+        entity
+        for detector in (detectors if detectors is not None else DEFAULT_DETECTORS)
+        for entity in detector.detect(clean)
+        if wanted is None or entity.type in wanted
+    ]
+    return merge_entities(found)
+
+
+def redact_text(text: str | None, config: RedactionConfig | None = None) -> tuple[str | None, list[Entity]]:
+    """(`text` redacted, the entities found in the original text). None stays None."""
+    if text is None:
+        return None, []
+    config = config or DEFAULT_CONFIG
+    current = clean_text(text)
+    first: list[Entity] | None = None
+    for _ in range(max(config.max_passes, 1)):
+        entities = detect(current, config.detectors, config.types)
+        if first is None:
+            first = entities
+        if not entities:
+            break
+        current = apply_operators(current, entities, config.operators, config.default_operator)
+    return current, first or []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Whole columns
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _scan(texts: pl.Series, detectors: Sequence[Detector], types: frozenset[PiiType]) -> dict[int, list[Entity]]:
+    """Row position -> merged entities, for the rows of `texts` (a String series) where something is found."""
+    n = texts.len()
+    if n == 0:
+        return {}
+    if n < _PREFILTER_MIN_ROWS and (texts.str.len_bytes().sum() or 0) < _PREFILTER_MIN_BYTES:
+        flags = np.ones((n, len(detectors)), dtype=bool)
+        flags[np.asarray(texts.is_null().to_numpy(), dtype=bool)] = False
+    else:
+        column = pl.col("t")
+        flags = (
+            texts.to_frame("t")
+            .select(
+                (
+                    column.str.contains(detector.prefilter)
+                    if detector.prefilter is not None
+                    else column.str.len_bytes() > 0
+                )
+                .fill_null(False)
+                .alias(f"d{k}")
+                for k, detector in enumerate(detectors)
+            )
+            .to_numpy()
+            .astype(bool, copy=False)
+        )
+    rows = np.flatnonzero(flags.any(axis=1))
+    if rows.size == 0:
+        return {}
+    candidates = texts.gather(rows).to_list()
+    per_row: list[list[Entity]] = [[] for _ in range(rows.size)]
+    for k, detector in enumerate(detectors):
+        selected = np.flatnonzero(flags[rows, k]).tolist()
+        if not selected:
+            continue
+        batch = detector.detect_batch([candidates[j] or "" for j in selected])
+        for j, entities in zip(selected, batch, strict=True):
+            per_row[j].extend(e for e in entities if e.type in types)
+    return {int(rows[j]): merge_entities(entities) for j, entities in enumerate(per_row) if entities}
+
+
+def _redact_series(series: pl.Series, config: RedactionConfig, counts: dict[PiiType, np.ndarray]) -> pl.Series:
+    found = _scan(series, config.detectors, config.types)
+    if not found:
+        return series
+    rows = sorted(found)
+    texts: list[str] = series.gather(rows).to_list()
+    pending = list(range(len(rows)))
+    entities_of = {i: found[row] for i, row in enumerate(rows)}
+    for attempt in range(max(config.max_passes, 1)):
+        for i in pending:
+            for entity in entities_of[i]:
+                counts[entity.type][rows[i]] += 1
+            texts[i] = apply_operators(texts[i], entities_of[i], config.operators, config.default_operator)
+        if attempt + 1 >= config.max_passes:
+            break
+        # Redacting can join what was apart ("Jean <dropped>Dupont"): look again at what changed.
+        again = _scan(pl.Series([texts[i] for i in pending], dtype=pl.String), config.detectors, config.types)
+        pending, entities_of = [pending[j] for j in again], {pending[j]: e for j, e in again.items()}
+        if not pending:
+            break
+    return series.clone().scatter(rows, pl.Series(texts, dtype=pl.String))
+
+
+def redact_frame(frame: pl.DataFrame, columns: list[str], config: RedactionConfig | None = None) -> RedactionResult:
+    """`redact_texts`, plus the number of redactions per type and row (for "PII redactions by type")."""
+    config = config or DEFAULT_CONFIG
+    counts = {pii_type: np.zeros(frame.height, dtype=np.int32) for pii_type in PiiType}
+    redacted = [
+        _redact_series(frame.get_column(column).cast(pl.String), config, counts).alias(column) for column in columns
+    ]
+    count_frame = pl.DataFrame({t.value: pl.Series(counts[t], dtype=pl.Int32) for t in PiiType})
+    total = count_frame.select(pl.sum_horizontal(pl.all()).cast(pl.Int32).alias(COUNT_COLUMN)).to_series()
+    return RedactionResult(frame.with_columns(*redacted, total), count_frame)
+
+
+def redact_texts(frame: pl.DataFrame, columns: list[str], config: RedactionConfig | None = None) -> pl.DataFrame:
+    """Redact `columns` in place and add `pii_redactions` (Int32), the number of values replaced across them.
+
+    Other columns and the row order are untouched; null texts stay null.
+    """
+    return redact_frame(frame, columns, config).frame
+
+
+def redaction_counts_by_type(counts: pl.DataFrame | RedactionResult) -> dict[str, int]:
+    """Total redactions per PII type (every type present, zeros included) from `redact_frame`'s counts."""
+    if isinstance(counts, RedactionResult):
+        counts = counts.counts
+    return {t.value: int(counts.get_column(t.value).sum()) if t.value in counts.columns else 0 for t in PiiType}
+
+
+def find_pii(frame: pl.DataFrame, columns: list[str], config: RedactionConfig | None = None) -> pl.DataFrame:
+    """Rows of `frame` in which any detector still finds personal data: the leak guard behind the privacy
+    checks. Typed placeholders, masks and hash tokens are not personal data, so redacted text passes."""
+    config = config or DEFAULT_CONFIG
+    leaking = np.zeros(frame.height, dtype=bool)
+    for column in columns:
+        found = _scan(frame.get_column(column).cast(pl.String), config.detectors, config.types)
+        leaking[list(found)] = True
+    return frame.filter(pl.Series(leaking, dtype=pl.Boolean))
+
+
+def pii_types_found(frame: pl.DataFrame, columns: list[str]) -> dict[str, int]:
+    """How many values of each type `find_pii` would flag (for a check's metadata; never the values)."""
+    totals = dict.fromkeys((t.value for t in PiiType), 0)
+    for column in columns:
+        for entities in _scan(frame.get_column(column).cast(pl.String), DEFAULT_DETECTORS, frozenset(PiiType)).values():
+            for entity in entities:
+                totals[entity.type.value] += 1
+    return totals

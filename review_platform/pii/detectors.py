@@ -1,0 +1,501 @@
+"""Rule-based detectors for structured personal data: e-mail, phone, card, IBAN, IP address, street address, URL.
+
+Each detector has two regular expressions:
+
+- `prefilter`, written in the syntax shared by Python's `re` and Rust's `regex` (no look-around, no
+  back-reference), which polars evaluates over whole columns to pick the rows worth a closer look. It is a
+  deliberate superset: every text in which `detect` finds something matches it (the tests check this).
+- `pattern`, for Python's `re`, which finds exact candidates in those rows; a Python validator then keeps the real
+  ones (Luhn for cards, mod-97 for IBANs, octet ranges for IPs, personal parameters for URLs...).
+
+Quantifiers are bounded and candidates anchored by look-behinds, so a hostile 1 MB text costs linear time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from faker.providers.address.en_US import Provider as _UsAddress
+
+from review_platform.contract import PiiType
+from review_platform.pii.entities import Entity
+from review_platform.pii.names import FIRST_NAMES, LAST_NAME_WORDS
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Spaces people put between digit groups, including the no-break spaces French typography uses.
+_SPACE = " \u00a0\u202f"
+_SEP = f"[{_SPACE}.\\-]"
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """Anything that finds personal data in a text. `prefilter` None means "run on every non-empty text"."""
+
+    name: str
+    types: frozenset[PiiType]
+    prefilter: str | None
+
+    def detect(self, text: str) -> list[Entity]: ...
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Entity]]: ...
+
+
+class PatternDetector:
+    """Candidates from `pattern`, each kept or dropped by `validate`.
+
+    A rejected candidate does not hide what follows it: the search resumes one character after its start, so a
+    16-digit card preceded by an unrelated number is still found.
+    """
+
+    name = "pattern"
+    types: frozenset[PiiType] = frozenset()
+    prefilter: str | None = None
+    pattern: re.Pattern[str]
+    # A cheap test in Python: texts without any of these characters cannot match (None: no such test).
+    required_chars: str | None = None
+    # Where the search resumes after a rejected candidate: one character on (the default), or past it for
+    # detectors whose candidates cannot hide another one (a URL runs to the next space).
+    skip_rejected = False
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        raise NotImplementedError
+
+    def detect(self, text: str) -> list[Entity]:
+        if self.required_chars is not None and not any(c in text for c in self.required_chars):
+            return []
+        found: list[Entity] = []
+        pos = 0
+        search = self.pattern.search
+        while (match := search(text, pos)) is not None:
+            entity = self.validate(text, match)
+            if entity is None:
+                pos = match.end() if self.skip_rejected else match.start() + 1
+            else:
+                found.append(entity)
+                pos = max(entity.end, match.start() + 1)
+        return found
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Entity]]:
+        return [self.detect(text) for text in texts]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# E-mail
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class EmailDetector(PatternDetector):
+    name = "email"
+    types = frozenset({PiiType.EMAIL})
+    # \w is Unicode in both engines: "jérôme@exemple.fr" is one address, not "me@exemple.fr" after "jérô".
+    prefilter = r"[\w.%+\-]@[\w\-]"
+    pattern = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,8}\.[^\W\d_]{2,24}(?![\w\-])")
+    required_chars = "@"
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        start, end = match.span()
+        while start < end and text[start] == ".":  # "...jean@x.fr" after an ellipsis
+            start += 1
+        return Entity(PiiType.EMAIL, start, end, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Phone
+# ---------------------------------------------------------------------------------------------------------------
+
+_PHONE_FR = rf"(?:(?:\+|00)33{_SEP}?(?:\(0\){_SEP}?)?|0)[1-9](?:{_SEP}?[0-9]{{2}}){{4}}"
+_PHONE_NANP = (
+    rf"(?:\+1{_SEP}?)?(?:\([0-9]{{3}}\)|[0-9]{{3}}){_SEP}?[0-9]{{3}}{_SEP}[0-9]{{4}}"
+    rf"(?:{_SEP}?(?:x|ext\.?){_SEP}?[0-9]{{1,5}})?"
+)
+_PHONE_INTL = rf"(?:\+|00)[1-9][0-9]{{0,3}}(?:{_SEP}?\(0\))?(?:{_SEP}\(?[0-9]{{1,10}}\)?){{1,6}}"
+_PHONE_COMPACT = r"\+[1-9][0-9]{7,14}"
+_PHONE_CUE = (
+    r"(?i:call|phone|tel|t[ée]l[ée]phone|text|reach|number|mobile|cell|whatsapp|fax|sms|appelez|appeler|"
+    r"portable|joindre|num[ée]ro)"
+)
+
+
+class PhoneDetector(PatternDetector):
+    """French numbers (06 12 34 56 78, +33 6..., 0033...), North American ((415) 555-0134, +1...), any
+    international number written with a + or 00 prefix, and 10 bare digits right after a word like "call"."""
+
+    name = "phone"
+    types = frozenset({PiiType.PHONE})
+    # Every accepted number has at least 8 digits with at most a separator and a parenthesis between two.
+    prefilter = rf"[0-9](?:[{_SPACE}.\-()]{{0,3}}[0-9]){{7}}"
+    pattern = re.compile(
+        rf"(?<![\w+])(?:{_PHONE_FR}|{_PHONE_NANP}|{_PHONE_INTL}|{_PHONE_COMPACT}|(?P<bare>[2-9][0-9]{{9}}))(?![0-9])"
+    )
+    _cue_before = re.compile(rf"{_PHONE_CUE}\b[^\n0-9]{{0,24}}$")
+    required_chars = "0123456789"
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        start, end = match.span()
+        if match.group("bare") is not None:
+            # Ten bare digits are as often an order number as a phone: only after a phone word.
+            if not self._cue_before.search(text, max(0, start - 40), start):
+                return None
+            return Entity(PiiType.PHONE, start, end, 0.8)
+        digits = sum(c.isdigit() for c in match.group())
+        if not 8 <= digits <= 15:
+            return None
+        return Entity(PiiType.PHONE, start, end, 0.95)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Payment card
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum every payment card number satisfies."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = ord(char) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def ean13_valid(digits: str) -> bool:
+    """The EAN-13 (GTIN) check digit: weights 1, 3, 1, 3... over the first twelve digits."""
+    total = sum((ord(c) - 48) * (3 if i % 2 else 1) for i, c in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == ord(digits[12]) - 48
+
+
+class CardDetector(PatternDetector):
+    """13-19 digit numbers written the way cards are (contiguous, 4-4-4-4[-3], or Amex 4-6-5) that pass Luhn.
+
+    Issuer ranges start with 2-6 (Mastercard 2/5, Amex and Diners 3, Visa 4, Discover and Maestro 6), and
+    13 digits only for Visa, which keeps Luhn's one-in-ten false pass on order numbers and barcodes down.
+    """
+
+    name = "card"
+    types = frozenset({PiiType.CARD})
+    prefilter = r"[0-9](?:[ \-]?[0-9]){12}"
+    # Glued to letters ("1Z..." parcel codes, "L1234...") a digit run is a code, not a card.
+    pattern = re.compile(
+        r"(?<![0-9A-Za-z])(?:[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-]?[0-9]{1,3})?"
+        r"|[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{4,5}"
+        r"|[0-9]{13,19})(?![0-9A-Za-z])"
+    )
+    _group = re.compile(r"[0-9]+")
+    _cue_before = re.compile(
+        r"(?i:card|carte|visa|mastercard|amex|\bcb\b|credit|debit|débit|charged|paid|pay|payé|prélevé|refund|"
+        r"rembours)[^\n]{0,40}$"
+    )
+
+    def _card_cue(self, text: str, match: re.Match[str]) -> bool:
+        return self._cue_before.search(text, max(0, match.start() - 60), match.start()) is not None
+
+    required_chars = "0123456789"
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        groups = list(self._group.finditer(match.group()))
+        # Longest first: a card followed by its CVV ("4111 ... 1111 123") is still the card.
+        for k in range(len(groups), 0, -1):
+            digits = "".join(g.group() for g in groups[:k])
+            if not 13 <= len(digits) <= 19 or digits[0] not in "23456" or len(set(digits)) == 1:
+                continue
+            if len(digits) == 13 and (digits[0] != "4" or (ean13_valid(digits) and not self._card_cue(text, match))):
+                continue  # only Visa issued 13 digits; one that is also a valid EAN-13 needs a word like "card"
+            if luhn_valid(digits):
+                return Entity(PiiType.CARD, match.start(), match.start() + groups[k - 1].end(), 1.0)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# IBAN
+# ---------------------------------------------------------------------------------------------------------------
+
+IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27, "BR": 29,
+    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
+    "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
+    "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29,
+    "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24,
+    "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+    "YE": 30,
+}  # fmt: skip
+
+
+def iban_valid(iban: str) -> bool:
+    """ISO 13616: known country, that country's length, and the mod-97 check digits."""
+    iban = iban.upper()
+    if IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban.isascii() or not iban.isalnum():
+        return False
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+class IbanDetector(PatternDetector):
+    name = "iban"
+    types = frozenset({PiiType.IBAN})
+    prefilter = r"[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){11}"
+    # Greedy on purpose (it may run into the next word); `validate` cuts at the country's length.
+    pattern = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){11,30}")
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        candidate = match.group()
+        length = IBAN_LENGTHS.get(candidate[:2].upper())
+        if length is None:
+            return None
+        chars: list[str] = []
+        end = 0
+        for i, char in enumerate(candidate):
+            if char.isalnum():
+                chars.append(char)
+                if len(chars) == length:
+                    end = i + 1
+                    break
+        if len(chars) < length:
+            return None
+        stop = match.start() + end
+        if stop < len(text) and text[stop].isalnum():  # the cut would split a longer token: not this IBAN
+            return None
+        if not iban_valid("".join(chars)):
+            return None
+        return Entity(PiiType.IBAN, match.start(), stop, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# IP address
+# ---------------------------------------------------------------------------------------------------------------
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+
+
+class IpAddressDetector(PatternDetector):
+    """IPv4 (dotted quad, each octet 0-255) and IPv6 (validated by `ipaddress`). Version numbers such as
+    "firmware v2.1.0.4" are not addresses."""
+
+    name = "ip_address"
+    types = frozenset({PiiType.IP_ADDRESS})
+    prefilter = r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"
+    pattern = re.compile(
+        rf"(?<![0-9.])(?P<v4>(?:{_OCTET}\.){{3}}{_OCTET})(?![0-9]|\.[0-9])"
+        r"|(?<![\w:.])(?P<v6>(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w:])"
+    )
+    _version_before = re.compile(
+        r"(?i:\bv|\bver\.?|version|firmware|\bfw|build|release|update|mise à jour|\bmaj|ios|android)"
+        r"[\s:]*$"
+    )
+    required_chars = ".:"
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        start, end = match.span()
+        if match.group("v4") is not None:
+            if self._version_before.search(text, max(0, start - 16), start):
+                return None
+            return Entity(PiiType.IP_ADDRESS, start, end, 0.95)
+        value = match.group("v6")
+        if len(value) < 6 or ("::" not in value and value.count(":") != 7):
+            return None
+        groups = [g for g in value.split(":") if g]
+        if not any(len(g) >= 3 or any(c.isalpha() for c in g) for g in groups):  # "12::30" is not an address
+            return None
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            return None
+        return Entity(PiiType.IP_ADDRESS, start, end, 0.95)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# URL carrying a personal identifier
+# ---------------------------------------------------------------------------------------------------------------
+
+# Query keys, lower-cased with "-", "_" and "." removed.
+PERSONAL_QUERY_KEYS = frozenset(
+    _words(
+        "email mail emailaddress courriel user username userid uid login name fullname firstname lastname surname "
+        "fname lname nom prenom prénom phone tel telephone téléphone mobile customer customerid client clientid "
+        "account accountid member memberid buyer buyerid contact address adresse recipient handle pseudo"
+    )
+)
+# A path segment after one of these names a person ("/users/jdupont", "/profile/marie-durand").
+PROFILE_SEGMENTS = frozenset(
+    _words(
+        "user users u profile profiles profil member members membre membres people person customer customers client "
+        "clients utilisateur utilisateurs author"
+    )
+)
+# These name a person only when the next segment looks like an id ("/account/48213", not "/account/orders").
+ACCOUNT_SEGMENTS = frozenset({"account", "accounts", "compte", "comptes", "id"})
+
+
+class UrlDetector(PatternDetector):
+    """URLs that identify someone: a personal query parameter (email=, user=, name=...), a profile path
+    (/users/<id>, /profile/..., /@handle, /~user), credentials or an e-mail inside. Product links stay."""
+
+    name = "url"
+    types = frozenset({PiiType.URL})
+    prefilter = r"(?i:https?://|www\.)"
+    pattern = re.compile(r"(?i:(?<![\w@.])(?:https?://|www\.))[^\s<>\"'`{}|\\^\[\]]{3,2000}")
+    skip_rejected = True
+    _trailing = ".,;:!?)'\"»"
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        start, end = match.span()
+        while end > start and text[end - 1] in self._trailing:
+            if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+                break
+            end -= 1
+        url = text[start:end]
+        if not self.is_personal(url):
+            return None
+        return Entity(PiiType.URL, start, end, 0.9)
+
+    @staticmethod
+    def is_personal(url: str) -> bool:
+        try:
+            parts = urlsplit(url if "://" in url else "http://" + url)
+            netloc = parts.netloc
+        except ValueError:
+            return False
+        if "@" in netloc:  # user:password@host
+            return True
+        path = unquote(parts.path)
+        if "@" in path or "@" in unquote(parts.query):
+            return True
+        for key, value in parse_qsl(parts.query, keep_blank_values=False):
+            if re.sub(r"[-_.\s]", "", key.lower()) in PERSONAL_QUERY_KEYS and value.strip():
+                return True
+        segments = [s for s in path.split("/") if s]
+        for i, segment in enumerate(segments):
+            lower = segment.lower()
+            if (lower.startswith("~") or lower.startswith("@")) and len(lower) > 1:
+                return True
+            if i + 1 < len(segments):
+                following = segments[i + 1]
+                if lower in PROFILE_SEGMENTS:
+                    return True
+                if lower in ACCOUNT_SEGMENTS and any(c.isdigit() for c in following):
+                    return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Street address
+# ---------------------------------------------------------------------------------------------------------------
+
+_FR_TYPES = (
+    "rue|avenue|av\\.|boulevard|bd|bld|blvd|place|pl\\.|allée|allee|impasse|imp\\.|chemin|route|rte|quai|cours|square|"
+    "passage|faubourg|fbg|rond-point|voie|cité|cite|villa|résidence|residence|lotissement|sentier|hameau|parvis|"
+    "promenade|esplanade|chaussée|chaussee|montée|montee|ruelle|traverse|lieu-dit|domaine|clos|mail|quartier"
+)
+_FR_NUMBER = r"[0-9]{1,4}(?:[ ]?(?:bis|ter|quater|[A-Da-d]))?"
+_FR_HEAD_PREFILTER = rf"{_FR_NUMBER},?[{_SPACE}]+(?i:{_FR_TYPES})"
+_FR_PARTICLES = frozenset(_words("de du des la le les l' d' l’ d’ aux au sur en et sous lès saint sainte st ste"))
+_POSTCODE_FR = r"(?:[0-9]{5}|[0-9]{2}[ ][0-9]{3})"
+_CITY = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \-](?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|sur|sous|en|le|la|les|lès|de|du|d'|l'))*"
+
+# US and UK suffixes: the first are unambiguous, the rest (Faker's list) are also ordinary words ("2 Solar
+# Garden Lights") and count only with a tail (apartment, "City, ST 12345", or a UK postcode).
+_STRONG_SUFFIXES = _words(
+    "Street St Avenue Ave Road Rd Boulevard Blvd Lane Ln Drive Dr Court Ct Terrace Ter Place Pl Parkway Pkwy "
+    "Highway Hwy Circle Cir Square Sq Trail Trl Way Crescent Close Mews Row Alley Expressway Freeway Turnpike "
+    "Causeway Plaza Crossing Pike Loop Rue Motorway Stravenue Throughway Trafficway Viaduct Underpass Overpass "
+    "Bypass Gardens Grove Estate Estates Heights"
+)
+_WEAK_SUFFIXES = sorted(set(_UsAddress.street_suffixes) - set(_STRONG_SUFFIXES))
+_SUFFIX_ALT = "|".join(sorted(set(_STRONG_SUFFIXES) | set(_WEAK_SUFFIXES), key=lambda s: (-len(s), s)))
+_US_WORD = r"(?:[A-Z][\w'’\-]*\.?|[0-9]{1,3}(?:st|nd|rd|th))"
+_US_NUMBER = r"[0-9]{1,6}[A-Za-z]?(?:-[0-9]{1,4})?"
+_US_TAIL = (
+    r"(?P<secondary>,?[ ]+(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Room|Rm|Bldg|Flat|\#)\.?[ ]?\#?[0-9A-Za-z\-]{1,6})?"
+    r"(?P<city>,?[ ]+(?:[A-Z][\w.'’\-]*[ ]?){1,3},?[ ]+[A-Z]{2}[ ]+[0-9]{5}(?:-[0-9]{4})?"
+    r"|,[ ]*[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?,?[ ]+[A-Z]{1,2}[0-9][A-Z0-9]?[ ]?[0-9][A-Z]{2}(?![\w]))?"
+)
+
+
+class AddressDetector(PatternDetector):
+    """Street addresses: French ("12 rue de la Paix, 75002 Paris", "3 bis avenue Foch", "12, rue ...") and
+    English ("742 Evergreen Terrace, Springfield, IL 62704", "221B Baker Street", "9 Main St Apt. 4").
+
+    A French street needs a capitalised name word ("12 rue de la Paix") or a postcode and town after it; plain
+    phrases such as "3 cours de cuisine" are not addresses.
+    """
+
+    name = "address"
+    types = frozenset({PiiType.ADDRESS})
+    prefilter = (
+        rf"{_FR_HEAD_PREFILTER}"
+        rf"|{_US_NUMBER}[{_SPACE}]+(?:[^\s]+[{_SPACE}]+){{1,5}}(?:{_SUFFIX_ALT})"
+    )
+    pattern = re.compile(
+        rf"(?<![\w.,])(?P<fr>{_FR_NUMBER},?[{_SPACE}]+(?i:{_FR_TYPES})(?![\w]))"
+        rf"|(?<![\w.,])(?P<us>{_US_NUMBER}[{_SPACE}]+(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?"
+        rf"(?:{_US_WORD}[ ]+){{0,3}}?{_US_WORD}[ ]+(?P<suffix>{_SUFFIX_ALT})(?![\w])\.?){_US_TAIL}"
+    )
+    _fr_word = re.compile(r"[ \u00a0\u202f]+([^\s,.;:!?()\"«»]+)")
+    _fr_tail = re.compile(rf",?[ \u00a0]*(?:{_POSTCODE_FR})[ \u00a0]+{_CITY}(?:[ ]+(?i:cedex)(?:[ ][0-9]{{1,2}})?)?")
+    _fr_loose_tail = re.compile(rf"[^,\n.;!?]{{1,60}}?,?[ ]+{_POSTCODE_FR}[ ]+{_CITY}")
+    _strong = frozenset(_STRONG_SUFFIXES)
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        if match.group("fr") is not None:
+            return self._french(text, match)
+        suffix = match.group("suffix")
+        has_tail = match.group("secondary") is not None or match.group("city") is not None
+        if suffix not in self._strong and not has_tail and not self._named_street(text, match):
+            return None
+        end = match.end()
+        if text[end - 1] == "." and not has_tail and suffix not in ("St", "Ave", "Rd", "Dr", "Ln", "Ct", "Pl"):
+            end -= 1  # a full stop ending the sentence, not an abbreviation's
+        return Entity(PiiType.ADDRESS, match.start(), end, 0.9 if has_tail else 0.8)
+
+    def _named_street(self, text: str, match: re.Match[str]) -> bool:
+        """ "4132 Mary Vista", "42719 White Coves": a weak suffix after a person's name and a 2+ digit number,
+        the way most US streets are named."""
+        number = re.match(r"[0-9]+", match.group("us"))
+        words = text[match.start("us") : match.start("suffix")].split()
+        return (
+            number is not None
+            and len(number.group()) >= 2
+            and len(words) >= 2
+            and (words[-1] in FIRST_NAMES or words[-1] in LAST_NAME_WORDS)
+        )
+
+    def _french(self, text: str, match: re.Match[str]) -> Entity | None:
+        pos = match.end("fr")
+        end = pos
+        named = False
+        for _ in range(10):
+            word = self._fr_word.match(text, pos)
+            if word is None:
+                break
+            token = word.group(1)
+            lower = token.lower()
+            if lower in _FR_PARTICLES or lower.startswith(("d'", "l'", "d’", "l’")):
+                if lower.startswith(("d'", "l'", "d’", "l’")) and len(token) > 2 and token[2].isupper():
+                    named = True
+                    end = word.end()
+                pos = word.end()
+                continue
+            if token[0].isupper() or token[0].isdigit():
+                named = named or token[0].isupper()
+                pos = end = word.end()
+                continue
+            break
+        tail = self._fr_tail.match(text, end)
+        if tail is not None:
+            return Entity(PiiType.ADDRESS, match.start(), tail.end(), 0.95)
+        loose = self._fr_loose_tail.match(text, match.end("fr"))
+        if loose is not None:
+            return Entity(PiiType.ADDRESS, match.start(), loose.end(), 0.85)
+        if not named:
+            return None
+        return Entity(PiiType.ADDRESS, match.start(), end, 0.85)

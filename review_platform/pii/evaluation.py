@@ -1,0 +1,216 @@
+"""Measure the detectors: per-type recall and precision on the labelled set, and recall on the demo's planted PII.
+
+Scoring rules (strict where privacy is at stake, lenient on boundaries where it is not):
+
+- a labelled entity is *recalled* when every one of its characters lies inside predicted spans of its type (a
+  name found as "Marie" out of "Marie Dupont" is a miss: "Dupont" would leak);
+- a prediction is *correct* (precision) when it overlaps a labelled entity of its type;
+- *precision of redacted characters*: of all characters the detectors redact, the share labelled as PII (any
+  type); *recall of characters* the converse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from review_platform.contract import PiiType
+from review_platform.pii.entities import Entity
+from review_platform.pii.redact import detect
+
+EVAL_SET = Path(__file__).resolve().parents[2] / "review_platform_tests" / "pii" / "eval_set.jsonl"
+
+RECALL_TARGETS: dict[PiiType, float] = {
+    PiiType.EMAIL: 0.99,
+    PiiType.PHONE: 0.99,
+    PiiType.CARD: 0.99,
+    PiiType.IBAN: 0.99,
+    PiiType.PERSON: 0.90,
+    PiiType.ADDRESS: 0.85,
+}
+CHAR_PRECISION_TARGET = 0.85
+
+Detect = Callable[[str], Sequence[Entity]]
+
+
+@dataclass
+class TypeScore:
+    gold: int = 0
+    recalled: int = 0
+    predicted: int = 0
+    correct: int = 0
+
+    @property
+    def recall(self) -> float:
+        return self.recalled / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 1.0
+
+
+@dataclass
+class EvaluationReport:
+    lines: int
+    per_type: dict[PiiType, TypeScore]
+    redacted_chars: int
+    redacted_pii_chars: int
+    pii_chars: int
+    misses: list[tuple[str, str, str]] = field(default_factory=list)  # (type, value, text)
+    false_positives: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def char_precision(self) -> float:
+        return self.redacted_pii_chars / self.redacted_chars if self.redacted_chars else 1.0
+
+    @property
+    def char_recall(self) -> float:
+        return self.redacted_pii_chars / self.pii_chars if self.pii_chars else 1.0
+
+    def failures(self) -> list[str]:
+        """The targets not met, in words (empty when all are)."""
+        failed = [
+            f"{t.value} recall {self.per_type[t].recall:.3f} < {target}"
+            for t, target in RECALL_TARGETS.items()
+            if self.per_type[t].recall < target
+        ]
+        if self.char_precision < CHAR_PRECISION_TARGET:
+            failed.append(f"precision of redacted characters {self.char_precision:.3f} < {CHAR_PRECISION_TARGET}")
+        return failed
+
+    def format(self) -> str:
+        rows = [f"{'type':<11} {'gold':>5} {'recall':>7} {'target':>7} {'pred':>5} {'precision':>9}"]
+        for t, score in self.per_type.items():
+            target = RECALL_TARGETS.get(t)
+            rows.append(
+                f"{t.value:<11} {score.gold:>5} {score.recall:>7.3f} {target if target else '-':>7} "
+                f"{score.predicted:>5} {score.precision:>9.3f}"
+            )
+        rows.append(
+            f"characters: precision of redacted characters {self.char_precision:.3f} "
+            f"(target {CHAR_PRECISION_TARGET}), recall {self.char_recall:.3f} over {self.lines} lines"
+        )
+        return "\n".join(rows)
+
+
+def load_eval_set(path: Path = EVAL_SET) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _covered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    position = start
+    for s, e in sorted(spans):
+        if s <= position < e:
+            position = e
+        if position >= end:
+            return True
+    return position >= end
+
+
+def evaluate(examples: Iterable[dict] | None = None, detector: Detect = detect) -> EvaluationReport:
+    """Score `detector` (default: the platform's `detect`) on labelled examples (default: the committed set)."""
+    examples = load_eval_set() if examples is None else list(examples)
+    per_type = {t: TypeScore() for t in PiiType}
+    report = EvaluationReport(len(examples), per_type, 0, 0, 0)
+    for example in examples:
+        text = example["text"]
+        gold = [(PiiType(e["type"]), e["start"], e["end"]) for e in example["entities"]]
+        predicted = list(detector(text))
+        gold_chars = {i for _, s, e in gold for i in range(s, e)}
+        predicted_chars = {i for p in predicted for i in range(p.start, p.end)}
+        report.pii_chars += len(gold_chars)
+        report.redacted_chars += len(predicted_chars)
+        report.redacted_pii_chars += len(gold_chars & predicted_chars)
+        for pii_type, start, end in gold:
+            score = per_type[pii_type]
+            score.gold += 1
+            if _covered(start, end, ((p.start, p.end) for p in predicted if p.type is pii_type)):
+                score.recalled += 1
+            else:
+                report.misses.append((pii_type.value, text[start:end], text))
+        for p in predicted:
+            score = per_type[p.type]
+            score.predicted += 1
+            if any(t is p.type and s < p.end and p.start < e for t, s, e in gold):
+                score.correct += 1
+            else:
+                report.false_positives.append((p.type.value, text[p.start : p.end], text))
+    return report
+
+
+@dataclass
+class DemoRecall:
+    """Planted values of the demo generator found by the detectors: with the right type, and redacted at all."""
+
+    per_type: dict[str, tuple[int, int, int]]  # type -> (planted, typed recall hits, fully redacted)
+    misses: list[tuple[str, str, str]]
+    detections: int = 0  # everything detected in the demo's titles and texts
+    unplanted: list[tuple[str, str, str]] = field(default_factory=list)  # detections touching no planted value
+
+    def format(self) -> str:
+        rows = [f"{'type':<9} {'planted':>7} {'recall':>7} {'redacted':>9}"]
+        for t, (planted, typed, redacted) in sorted(self.per_type.items()):
+            rows.append(f"{t:<9} {planted:>7} {typed / planted:>7.3f} {redacted / planted:>9.3f}")
+        total = [sum(v[i] for v in self.per_type.values()) for i in range(3)]
+        rows.append(f"{'all':<9} {total[0]:>7} {total[1] / total[0]:>7.3f} {total[2] / total[0]:>9.3f}")
+        correct = self.detections - len(self.unplanted)
+        rows.append(
+            f"detections in the demo texts: {self.detections}, of which {len(self.unplanted)} touch no planted value "
+            f"(precision {correct / self.detections if self.detections else 1.0:.3f})"
+        )
+        return "\n".join(rows)
+
+
+def evaluate_demo(
+    start: dt.date = dt.date(2026, 11, 1), days: int = 3, reviews_per_day: int = 400, seed: int = 42
+) -> DemoRecall:
+    """Recall on `generate_demo_data(start, days, reviews_per_day, seed).planted_pii`, every occurrence of each
+    planted value in its field counted once per planted row."""
+    from review_platform.demo.generator import generate_demo_data
+
+    dataset = generate_demo_data(start, days, reviews_per_day, seed)
+    texts = {
+        (row["review_id"], field): row[field] or ""
+        for row in dataset.review.select("review_id", "title", "r_desc").iter_rows(named=True)
+        for field in ("title", "r_desc")
+    }
+    entities_of = {key: detect(text) for key, text in texts.items()}
+    planted_spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    per_type: dict[str, list[int]] = {}
+    misses = []
+    for row in dataset.planted_pii.unique(maintain_order=True).iter_rows(named=True):
+        key = (row["review_id"], row["field"])
+        text, value, pii_type = texts[key], row["value"], PiiType(row["pii_type"])
+        entities = entities_of[key]
+        planted_spans.setdefault(key, []).extend((s, s + len(value)) for s in _find_all(text, value))
+        counts = per_type.setdefault(pii_type.value, [0, 0, 0])
+        counts[0] += 1
+        starts = [i for i in _find_all(text, value)] or [-1]
+        typed = all(
+            s >= 0 and _covered(s, s + len(value), ((e.start, e.end) for e in entities if e.type is pii_type))
+            for s in starts
+        )
+        redacted = all(s >= 0 and _covered(s, s + len(value), ((e.start, e.end) for e in entities)) for s in starts)
+        counts[1] += typed
+        counts[2] += redacted
+        if not typed:
+            misses.append((pii_type.value, value, text))
+    unplanted = [
+        (e.type.value, texts[key][e.start : e.end], texts[key])
+        for key, entities in entities_of.items()
+        for e in entities
+        if not any(s < e.end and e.start < end for s, end in planted_spans.get(key, []))
+    ]
+    detections = sum(len(entities) for entities in entities_of.values())
+    return DemoRecall({t: (c[0], c[1], c[2]) for t, c in per_type.items()}, misses, detections, unplanted)
+
+
+def _find_all(text: str, value: str) -> Iterable[int]:
+    position = text.find(value)
+    while position >= 0:
+        yield position
+        position = text.find(value, position + 1)

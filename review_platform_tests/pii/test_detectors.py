@@ -1,0 +1,281 @@
+"""Each rule-based detector: what it finds (with exact offsets), what it must leave alone, and its checksums."""
+
+import pytest
+
+from review_platform.contract import PiiType
+from review_platform.pii.detectors import (
+    AddressDetector,
+    CardDetector,
+    EmailDetector,
+    IbanDetector,
+    IpAddressDetector,
+    PhoneDetector,
+    UrlDetector,
+    ean13_valid,
+    iban_valid,
+    luhn_valid,
+)
+from review_platform.pii.redact import detect
+
+
+def found(text: str, pii_type: PiiType | None = None) -> list[str]:
+    """The values `detect` finds (of `pii_type` if given), checked to be exact slices of the text."""
+    values = []
+    for entity in detect(text):
+        assert 0 <= entity.start < entity.end <= len(text)
+        value = text[entity.start : entity.end]
+        assert value == value.strip(), f"span {value!r} has surrounding whitespace"
+        if pii_type is None or entity.type is pii_type:
+            values.append(value)
+    return values
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Write to jean.dupont+avis@exemple.fr please", "jean.dupont+avis@exemple.fr"),
+        ("mail: J.Doe@Mail.Example.co.uk.", "J.Doe@Mail.Example.co.uk"),
+        ("écrivez à jérôme.müller@exemple.fr, merci", "jérôme.müller@exemple.fr"),
+        ("(contact:anna_b-92@sub.domain.io)", "anna_b-92@sub.domain.io"),
+        ("...marc@free.fr", "marc@free.fr"),
+    ],
+)
+def test_email(text, value):
+    assert found(text, PiiType.EMAIL) == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Appelez le 06 12 34 56 78 svp", "06 12 34 56 78"),
+        ("ou 06.12.34.56.78.", "06.12.34.56.78"),
+        ("tel 06-12-34-56-78", "06-12-34-56-78"),
+        ("fixe 0145678901", "0145678901"),
+        ("+33 6 12 34 56 78 le soir", "+33 6 12 34 56 78"),
+        ("+33 (0)6 12 34 56 78", "+33 (0)6 12 34 56 78"),
+        ("0033 6 12 34 56 78", "0033 6 12 34 56 78"),
+        ("+33612345678", "+33612345678"),
+        ("06\u00a012\u00a034\u00a056\u00a078", "06\u00a012\u00a034\u00a056\u00a078"),
+        ("call (415) 555-0134 now", "(415) 555-0134"),
+        ("call 415.555.0134", "415.555.0134"),
+        ("+1-415-555-0134!", "+1-415-555-0134"),
+        ("desk (415) 555-0134 ext. 22", "(415) 555-0134 ext. 22"),
+        ("UK +44 20 7946 0958 office", "+44 20 7946 0958"),
+        ("mobile +44 7700 900123", "+44 7700 900123"),
+        ("Berlin +49 30 12345678", "+49 30 12345678"),
+        ("my number is 4155550134", "4155550134"),
+    ],
+)
+def test_phone(text, value):
+    assert found(text, PiiType.PHONE) == [value]
+
+
+def test_ten_bare_digits_need_a_phone_word():
+    assert found("Order 4155550134 arrived", PiiType.PHONE) == []
+    assert found("Call me on 4155550134", PiiType.PHONE) == ["4155550134"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("card 4111 1111 1111 1111 was charged", "4111 1111 1111 1111"),
+        ("card 4111-1111-1111-1111.", "4111-1111-1111-1111"),
+        ("4111111111111111", "4111111111111111"),
+        ("amex 3782 822463 10005 ok", "3782 822463 10005"),
+        ("mc 5555555555554444, merci", "5555555555554444"),
+        ("card 4111 1111 1111 1111 123 (CVV)", "4111 1111 1111 1111"),  # the card, not its CVV
+        ("ref 12 4111 1111 1111 1111", "4111 1111 1111 1111"),  # an unrelated number before it
+    ],
+)
+def test_card(text, value):
+    assert found(text, PiiType.CARD) == [value]
+
+
+def test_luhn_rejects_and_accepts():
+    assert luhn_valid("4111111111111111")
+    assert luhn_valid("378282246310005")
+    assert not luhn_valid("4111111111111112")
+    assert not luhn_valid("1234567812345678")
+    # One digit wrong: not a card, and nothing else either.
+    assert found("card 4111 1111 1111 1112 was charged") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 402-8812345-1234567 arrived",  # Amazon-style order number
+        "EAN 4065067473354 on the box",  # a valid EAN-13 barcode that also passes Luhn
+        "tracking 1Z999AA10123456784 updated",
+        "0000 0000 0000 0000",  # Luhn-valid but not an issuer range
+        "SIRET 732 829 320 00074",
+    ],
+)
+def test_card_look_alikes(text):
+    assert found(text, PiiType.CARD) == []
+
+
+def test_thirteen_digit_visa_that_is_also_an_ean_needs_a_card_word():
+    number = "4065067473354"
+    assert luhn_valid(number) and ean13_valid(number)
+    assert found(f"Barcode {number}", PiiType.CARD) == []
+    assert found(f"They charged my card {number} twice", PiiType.CARD) == [number]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("IBAN FR76 3000 6000 0112 3456 7890 189 merci", "FR76 3000 6000 0112 3456 7890 189"),
+        ("to DE89370400440532013000.", "DE89370400440532013000"),
+        ("GB82 WEST 1234 5698 7654 32 SVP", "GB82 WEST 1234 5698 7654 32"),  # stops at the country's length
+        ("be: BE68 5390 0754 7034", "BE68 5390 0754 7034"),
+        ("lowercase fr7630006000011234567890189 too", "fr7630006000011234567890189"),
+    ],
+)
+def test_iban(text, value):
+    assert found(text, PiiType.IBAN) == [value]
+
+
+def test_iban_checksum_and_length_reject():
+    assert iban_valid("FR7630006000011234567890189")
+    assert not iban_valid("FR7630006000011234567890188")  # mod-97 fails
+    assert not iban_valid("FR763000600001123456789018")  # one character short for France
+    assert not iban_valid("XX7630006000011234567890189")  # no such country
+    assert found("IBAN FR76 3000 6000 0112 3456 7890 188") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("from 192.168.1.23 yesterday", "192.168.1.23"),
+        ("IP 8.8.8.8.", "8.8.8.8"),
+        ("v6 2001:db8::8a2e:370:7334 blocked", "2001:db8::8a2e:370:7334"),
+        ("fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"),
+        ("full 2001:0db8:85a3:0000:0000:8a2e:0370:7334", "2001:0db8:85a3:0000:0000:8a2e:0370:7334"),
+    ],
+)
+def test_ip_address(text, value):
+    assert found(text, PiiType.IP_ADDRESS) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "firmware v2.1.0.4 fixed it",
+        "Version 1.2.3.4 is out",
+        "999.168.1.1 is no address",
+        "at 10:30:45 sharp",
+        "score 12::30",
+        "1.2.3.4.5 is a section number",
+    ],
+)
+def test_ip_look_alikes(text):
+    assert found(text, PiiType.IP_ADDRESS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("see https://shop.example.com/users/jdupont42 please", "https://shop.example.com/users/jdupont42"),
+        ("(https://example.com/account?email=a%40b.fr).", "https://example.com/account?email=a%40b.fr"),
+        ("www.example.org/profile/marie-durand, look", "www.example.org/profile/marie-durand"),
+        ("https://x.io/track?order=12&user=jd92", "https://x.io/track?order=12&user=jd92"),
+        ("https://social.example/@jdupont", "https://social.example/@jdupont"),
+        ("http://example.com/unsubscribe?name=Marie+Dupont", "http://example.com/unsubscribe?name=Marie+Dupont"),
+        ("https://example.com/account/48213/orders", "https://example.com/account/48213/orders"),
+    ],
+)
+def test_personal_url(text, value):
+    assert found(text, PiiType.URL) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://www.example.com/dp/B08XYZ1234",
+        "compare https://shop.example.fr/produit/mixeur-pro-500 first",
+        "www.example.org/help/returns",
+        "https://shop.example.com/search?q=kettle&page=2",
+        "https://example.com/account/orders",
+    ],
+)
+def test_product_urls_stay(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Livré au 12 rue de la Paix, 75002 Paris au lieu de chez moi", "12 rue de la Paix, 75002 Paris"),
+        ("Livré au 12 rue de la Paix au lieu de chez moi", "12 rue de la Paix"),
+        ("au 3 bis avenue Foch.", "3 bis avenue Foch"),
+        ("adresse : 12, rue Victor Hugo, 69003 Lyon", "12, rue Victor Hugo, 69003 Lyon"),
+        ("au 8 rue de la gare, 69003 Lyon merci", "8 rue de la gare, 69003 Lyon"),
+        ("send it to 742 Evergreen Terrace, Springfield, IL 62704.", "742 Evergreen Terrace, Springfield, IL 62704"),
+        ("221B Baker Street.", "221B Baker Street"),
+        ("to 10 Downing Street, London SW1A 2AA today", "10 Downing Street, London SW1A 2AA"),
+        ("9390 Yvonne Route Suite 858, Boston, MA 02110", "9390 Yvonne Route Suite 858, Boston, MA 02110"),
+        ("at 350 5th Avenue", "350 5th Avenue"),
+        ("at 4132 Mary Vista, please", "4132 Mary Vista"),
+    ],
+)
+def test_address(text, value):
+    assert found(text, PiiType.ADDRESS) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 cours de cuisine offerts avec l'appareil",
+        "Il reste 2 places dans le coffret",
+        "I bought 2 Solar Garden Lights",
+        "Set of 4 Park Benches",
+        "size 42, 3 rue",
+        "Ordered 3 Family Board Games",
+    ],
+)
+def test_address_look_alikes(text):
+    assert found(text, PiiType.ADDRESS) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paid 25.99 euros, size 42, arrived after 2 weeks",
+        "Model 2024 with 3 speeds, 1200 W",
+        "Order 12345 arrived on 12/11/2026",
+        "Livré le 06.11.2026 à 14h30, commande n° 171-2345678-9012345",
+        "Prix passé de 1 299,99 € à 999,99 €",
+        "Battery 5000 mAh, charges in 2 hours, 3.5 mm jack",
+        "Model SM-G991B, WH-1000XM4, RTX 4090",
+        "Dimensions 40 x 55 x 22 cm, 2.6 kg, date 2026-11-02",
+    ],
+)
+def test_ordinary_numbers_are_not_pii(text):
+    assert found(text) == []
+
+
+def test_every_detector_reports_only_its_types_and_exact_offsets():
+    text = (
+        "Marie Dupont, 12 rue de la Paix, 75002 Paris, marie@exemple.fr, 06 12 34 56 78, "
+        "4111 1111 1111 1111, FR76 3000 6000 0112 3456 7890 189, 192.168.1.23, https://x.io/users/md"
+    )
+    expected = {
+        "Marie Dupont": PiiType.PERSON,
+        "12 rue de la Paix, 75002 Paris": PiiType.ADDRESS,
+        "marie@exemple.fr": PiiType.EMAIL,
+        "06 12 34 56 78": PiiType.PHONE,
+        "4111 1111 1111 1111": PiiType.CARD,
+        "FR76 3000 6000 0112 3456 7890 189": PiiType.IBAN,
+        "192.168.1.23": PiiType.IP_ADDRESS,
+        "https://x.io/users/md": PiiType.URL,
+    }
+    entities = detect(text)
+    assert {text[e.start : e.end]: e.type for e in entities} == expected
+    for value, pii_type in expected.items():
+        start = text.index(value)
+        assert any(e.start == start and e.end == start + len(value) and e.type is pii_type for e in entities)
+    detectors = [EmailDetector(), PhoneDetector(), CardDetector(), IbanDetector(), IpAddressDetector()]
+    detectors += [UrlDetector(), AddressDetector()]
+    for detector in detectors:
+        assert all(e.type in detector.types for e in detector.detect(text))
+        assert all(0.0 < e.score <= 1.0 for e in detector.detect(text))
