@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint format dev status validate reset
+.PHONY: install demo test lint format dev status validate screenshots reset
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +12,13 @@ $(INSTALLED): pyproject.toml
 	# torch is pinned to the CPU build; any range would pull multi-GB CUDA wheels.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The UI test drives Debian's Chromium: Playwright's own browser download needs an internet connection.
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif [ ! -x /usr/bin/chromium ]; then \
+		echo "note: no apt-get, so no Chromium installed: the UI test will be skipped"; \
+	fi
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
@@ -41,6 +48,10 @@ status: install
 
 validate: install
 	$(BIN)/dagster definitions validate -w workspace.yaml
+
+## Refresh the README's screenshots (docs/*.png) with the browser test.
+screenshots: install
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest review_platform_tests/ui
 
 ## Delete every piece of embedded state (source database, lake, warehouse, Mongo, Dagster runs).
 reset:
