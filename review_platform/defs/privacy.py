@@ -5,13 +5,14 @@ import time
 
 import dagster as dg
 import polars as pl
+from pydantic import Field
 
 from review_platform.contract import ANONYMISED_SCHEMA
 from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
 from review_platform.erasure import erased_pseudonyms, without_erased
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract_with_report
-from review_platform.pii.redact import find_pii
+from review_platform.pii.redact import RedactionConfig, find_pii
 from review_platform.quality.checks import (
     accepted_rows_valid,
     counts_reconcile,
@@ -25,11 +26,15 @@ from review_platform.resources.privacy import PseudonymKeyResource
 REQUIRED_COLUMNS = ["review_id", "buyer_hash", "p_id", "text", "rating", "created_at"]
 
 
-class RejectRateConfig(dg.Config):
-    """Thresholds of the reject-rate check (shares of the day's rows)."""
+class AnonymiseConfig(dg.Config):
+    """Reject-rate thresholds (shares of the day's rows) and how each PII type is redacted."""
 
     warn_above: float = 0.01
     error_above: float = 0.05
+    # PII type (EMAIL, PHONE, PERSON, ...; "*" for all others) -> placeholder | mask | hash | drop.
+    pii_operators: dict[str, str] = Field(default_factory=dict)
+    # A local token-classification model that also finds person names (never downloaded); empty for none.
+    name_model_path: str = ""
 
 
 @dg.asset(
@@ -51,7 +56,7 @@ class RejectRateConfig(dg.Config):
     ],
 )
 def anonymised_reviews(
-    context: dg.AssetExecutionContext, config: RejectRateConfig, lake: LakeResource, pseudonym_key: PseudonymKeyResource
+    context: dg.AssetExecutionContext, config: AnonymiseConfig, lake: LakeResource, pseudonym_key: PseudonymKeyResource
 ):
     """Reviews that pass validation, with personal data in titles and texts replaced by typed placeholders
     (`<PERSON>`, `<EMAIL>`, `<PHONE>`, `<ADDRESS>`, `<CARD>`, `<IBAN>`, `<IP_ADDRESS>`, `<URL>`) and the buyer replaced
@@ -60,8 +65,11 @@ def anonymised_reviews(
     started = time.perf_counter()
     partition = context.partition_key
     raw = lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, partition))
+    redaction = RedactionConfig.from_options(
+        config.pii_operators, hash_key=pseudonym_key.secret(), name_model_path=config.name_model_path or None
+    )
     anonymised, rejected, redactions = anonymise_extract_with_report(
-        raw, pseudonym_key.secret(), dt.date.fromisoformat(partition)
+        raw, pseudonym_key.secret(), dt.date.fromisoformat(partition), redaction
     )
     # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
     erased = erased_pseudonyms(lake)
@@ -69,7 +77,9 @@ def anonymised_reviews(
     forgotten = {"accepted": anonymised.height - kept.height, "rejected": rejected.height - kept_rejected.height}
     anonymised, rejected = kept, kept_rejected
 
-    leaks = pl.concat([find_pii(anonymised, TEXT_COLUMNS), find_pii(rejected, TEXT_COLUMNS)], how="diagonal")
+    leaks = pl.concat(
+        [find_pii(anonymised, TEXT_COLUMNS, redaction), find_pii(rejected, TEXT_COLUMNS, redaction)], how="diagonal"
+    )
     leak_outcome = no_leaking_rows(leaks, anonymised.height + rejected.height)
     if not leak_outcome.passed:
         # The guard runs before anything is written: personal data never reaches PROCESSED.

@@ -9,7 +9,9 @@ import polars as pl
 from review_platform.contract import CATEGORISED_SCHEMA
 from review_platform.defs.reporting import check_result, layer_metadata, partition_journal, table_schema
 from review_platform.partitions import daily_partitions
-from review_platform.quality.checks import CheckOutcome, counts_reconcile
+from review_platform.pii.anonymise import TEXT_COLUMNS
+from review_platform.pii.redact import find_pii
+from review_platform.quality.checks import CheckOutcome, counts_reconcile, no_leaking_rows
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.mongo import MongoResource
 from review_platform.resources.warehouse import WAREHOUSE_VIEWS, WarehouseResource
@@ -36,6 +38,7 @@ def _curated_and_rejected(lake: LakeResource, partition: str) -> tuple[pl.DataFr
     check_specs=[
         dg.AssetCheckSpec("warehouse_equals_curated", asset="snowflake_views", blocking=True),
         dg.AssetCheckSpec("views_answer", asset="snowflake_views", blocking=True),
+        dg.AssetCheckSpec("no_pii_in_warehouse", asset="snowflake_views", blocking=True),
     ],
 )
 def snowflake_views(context: dg.AssetExecutionContext, lake: LakeResource, warehouse: WarehouseResource):
@@ -50,6 +53,12 @@ def snowflake_views(context: dg.AssetExecutionContext, lake: LakeResource, wareh
     warehouse.replace_partition("rejected_reviews", day, rejected)
 
     loaded = warehouse.count_by_partition("curated_reviews").get(partition, 0)
+    # The leak guard reads back what the warehouse now serves, not what was sent to it.
+    stored = warehouse.query(
+        "SELECT review_id, title, text FROM curated_reviews WHERE partition_date = ? UNION ALL "
+        "SELECT review_id, title, text FROM rejected_reviews WHERE partition_date = ?",
+        [day, day],
+    )
     view_rows = {view: warehouse.query(f"SELECT count(*) AS n FROM {view}")["n"][0] for view in WAREHOUSE_VIEWS}
     views_outcome = CheckOutcome(
         all(rows > 0 for rows in view_rows.values()),
@@ -59,6 +68,7 @@ def snowflake_views(context: dg.AssetExecutionContext, lake: LakeResource, wareh
     yield dg.MaterializeResult(
         metadata=layer_metadata(curated.height, loaded, rejected.height, time.perf_counter() - started),
         check_results=[
+            check_result("no_pii_in_warehouse", no_leaking_rows(find_pii(stored, TEXT_COLUMNS), stored.height)),
             check_result(
                 "warehouse_equals_curated",
                 counts_reconcile("warehouse vs CURATED", curated.height, loaded, "Re-run snowflake_views."),
@@ -84,6 +94,7 @@ def _documents(frame: pl.DataFrame) -> list[dict]:
     check_specs=[
         dg.AssetCheckSpec("mongo_equals_curated", asset="mongo_collections", blocking=True),
         dg.AssetCheckSpec("mongo_indexes_present", asset="mongo_collections", blocking=True),
+        dg.AssetCheckSpec("no_pii_in_mongo", asset="mongo_collections", blocking=True),
     ],
 )
 def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mongo: MongoResource):
@@ -96,6 +107,7 @@ def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mon
     mongo.replace_partition("reviews", partition, _documents(curated))
     mongo.replace_partition("rejected_reviews", partition, _documents(rejected))
     stored = mongo.count_by_partition("reviews").get(partition, 0)
+    documents = mongo.partition_texts(partition)
     seconds = time.perf_counter() - started
     mongo.record_run(
         {
@@ -112,6 +124,7 @@ def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mon
     yield dg.MaterializeResult(
         metadata=layer_metadata(curated.height, stored, rejected.height, seconds),
         check_results=[
+            check_result("no_pii_in_mongo", no_leaking_rows(find_pii(documents, TEXT_COLUMNS), documents.height)),
             check_result(
                 "mongo_equals_curated",
                 counts_reconcile("Mongo reviews vs CURATED", curated.height, stored, "Re-run mongo_collections."),

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
+import polars as pl
 import pymongo
 from pymongo import ReplaceOne
 from pymongo.database import Database
@@ -90,6 +91,17 @@ class MongoResource(dg.ConfigurableResource):
     def delete_buyer(self, collection: str, buyer_hash: str) -> int:
         with self.connect() as db:
             return db[collection].delete_many({"buyer_hash": buyer_hash}).deleted_count
+
+    def partition_texts(self, partition_date: str) -> pl.DataFrame:
+        """review_id, title and text of a partition's reviews and rejected reviews, as served."""
+        rows = []
+        with self.connect() as db:
+            for collection in ("reviews", "rejected_reviews"):
+                rows += db[collection].find(
+                    {"partition_date": partition_date}, {"_id": 0, "review_id": 1, "title": 1, "text": 1}
+                )
+        schema = {"review_id": pl.Int64(), "title": pl.String(), "text": pl.String()}
+        return pl.DataFrame(rows, schema=schema)
 
     def count_by_partition(self, collection: str) -> dict[str, int]:
         with self.connect() as db:

@@ -181,7 +181,7 @@ def test_every_rejection_reason_is_planted_in_a_small_share(
     # Read back from the data, the bad rows are exactly those the generator planted, with the same reasons.
     assert expected.equals(generated[1])
     assert set(expected["reason"]) == {reason.value for reason in RejectionReason}
-    assert 0.02 <= expected.height / dataset.review.height <= 0.06
+    assert 0.012 <= expected.height / dataset.review.height <= 0.04
     empty_share = (expected["reason"] == RejectionReason.EMPTY_TEXT).sum() / dataset.review.height
     assert 0.008 <= empty_share <= 0.025
     too_long = dataset.review.join(expected, on="review_id").filter(pl.col("reason") == "text_too_long")
