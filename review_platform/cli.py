@@ -177,6 +177,17 @@ def command_anonymise(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_categorise(args: argparse.Namespace) -> int:
+    """JSON lines {"text", "rating"?} on stdin -> the same lines with topic, sentiment, ... added, in order."""
+    from review_platform.nlp.categorise import categorise_json_lines
+
+    _, resources = _settings_and_resources()
+    for line in categorise_json_lines(sys.stdin, resources["nlp"].categoriser()):
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    return 0
+
+
 def command_erase(args: argparse.Namespace) -> int:
     """GDPR right to be forgotten for one buyer, in every store."""
     from review_platform.erasure import erase_buyer
@@ -250,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     anonymise = commands.add_parser("anonymise", help='redact PII in JSON lines {"text": ...} from stdin')
     anonymise.set_defaults(handler=command_anonymise)
+
+    categorise = commands.add_parser("categorise", help='topic, sentiment, ... for JSON lines {"text", "rating"?}')
+    categorise.set_defaults(handler=command_categorise)
 
     erase = commands.add_parser("erase", help="GDPR erasure: remove one buyer's reviews from every store")
     erase.add_argument("--buyer-id", type=int, required=True)

@@ -97,13 +97,20 @@ REJECTED_SCHEMA: dict[str, pl.DataType] = {
     "partition_date": pl.Date(),
 }
 
-# CURATED zone: what analysts and applications read.
+# CURATED zone: what analysts and applications read. Scores are probabilities in [0, 1]; `secondary_topics` lists
+# the other likely topics, most likely first; `nlp_error` says why a review could not be scored (null when it was;
+# such a review is topic "other", sentiment "neutral", scores 0); `model_version` is the weights hash + taxonomy hash.
 CATEGORISED_SCHEMA: dict[str, pl.DataType] = {
     **ANONYMISED_SCHEMA,
     "topic": pl.String(),
     "topic_score": pl.Float32(),
+    "secondary_topics": pl.List(pl.String()),
     "sentiment": pl.String(),
     "sentiment_score": pl.Float32(),
+    "rating_mismatch": pl.Boolean(),
+    "language": pl.String(),
+    "relevance_score": pl.Float32(),
+    "nlp_error": pl.String(),
     "model_name": pl.String(),
     "model_version": pl.String(),
 }

@@ -31,3 +31,19 @@ def test_anonymise_keeps_order_and_answers_every_line():
     assert "Call Marie Dupont"[first["start"] : first["end"]] == "Marie Dupont"
     assert "error" in out[1] and "error" in out[2] and "UTF-8" in out[3]["error"]
     assert out[4] == {"text": "Great lamp, 25 euros, size 42", "entities": []}
+
+
+def test_categorise_keeps_order_and_answers_every_line():
+    stdin = (
+        b'{"text": "The parcel arrived two weeks late and the box was crushed", "rating": 1}\n'
+        b"{broken\n"
+        b'{"text": "Super produit, je recommande", "rating": 5}\n'
+        b'{"text": "<PERSON>"}\n'
+    )
+    out = run("categorise", stdin)
+    assert len(out) == 4
+    assert out[0]["topic"] == "delivery" and out[0]["sentiment"] == "negative" and out[0]["language"] == "en"
+    assert "error" in out[1]
+    assert out[2]["sentiment"] == "positive" and out[2]["language"] == "fr"
+    assert out[3]["nlp_error"] is not None and out[3]["topic"] == "other"
+    assert all(line.get("model_name") for line in (out[0], out[2], out[3]))

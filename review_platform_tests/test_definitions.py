@@ -51,6 +51,7 @@ def test_assets_are_grouped_by_layer_with_kinds_owners_and_schemas():
         "postgres_reviews": "source",
         "raw_s3": "lake",
         "anonymised_reviews": "privacy",
+        "categorised_reviews": "nlp",
         "snowflake_views": "serving",
         "mongo_collections": "serving",
     }

@@ -1,55 +1,74 @@
-"""Layer 4, CURATED zone: each anonymised review with its topic and sentiment."""
+"""Layer 4, CURATED zone: each anonymised review with its topics, sentiment, language and relevance."""
 
 import time
 
 import dagster as dg
 
 from review_platform.contract import CATEGORISED_SCHEMA, conform
-from review_platform.defs.privacy import REVIEWS_DATASET
-from review_platform.defs.reporting import check_result, layer_metadata
+from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
+from review_platform.nlp.categorise import categorisation_summary, nlp_error_outcome
 from review_platform.partitions import daily_partitions
-from review_platform.quality.checks import counts_reconcile, fully_labelled
-from review_platform.resources.lake import LakeResource, PartitionRef, Zone
+from review_platform.pii.anonymise import TEXT_COLUMNS
+from review_platform.pii.redact import find_pii
+from review_platform.quality.checks import counts_reconcile, fully_labelled, lake_integrity, no_leaking_rows
+from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.nlp import NlpResource
 
 
 @dg.asset(
     partitions_def=daily_partitions,
+    group_name="nlp",
+    kinds={"pytorch", "huggingface", "parquet"},
+    owners=["team:data-engineering"],
+    metadata={"dagster/column_schema": table_schema(CATEGORISED_SCHEMA), "zone": "CURATED"},
     deps=["anonymised_reviews"],
     check_specs=[
         dg.AssetCheckSpec("every_review_categorised", asset="categorised_reviews", blocking=True),
+        dg.AssetCheckSpec("no_pii_in_curated", asset="categorised_reviews", blocking=True),
+        dg.AssetCheckSpec("curated_matches_manifest", asset="categorised_reviews", blocking=True),
+        dg.AssetCheckSpec(
+            "nlp_error_rate",
+            asset="categorised_reviews",
+            blocking=True,
+            description="Fails (ERROR) when more than max_nlp_error_share (default 1%) of the reviews are "
+            "unscorable: empty once cleaned, only placeholders, or garbled text.",
+        ),
     ],
 )
 def categorised_reviews(context: dg.AssetExecutionContext, lake: LakeResource, nlp: NlpResource):
     """What each review is about (delivery, product quality, defect, price, size, packaging, customer service,
-    usability, authenticity, other) and how the customer feels (negative, neutral, positive), with scores and
-    the model that decided, read by analysts and front-ends."""
+    usability, authenticity, other; plus secondary topics), how the customer feels (negative, neutral, positive,
+    from the text alone), whether that contradicts the stars, its language (en, fr, other) and a relevance score
+    for sorting, with the model and taxonomy version that decided. Read by analysts and front-ends."""
     started = time.perf_counter()
     partition = context.partition_key
     anonymised = lake.read_partition(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition))
     categoriser = nlp.categoriser()
     categorised = conform(categoriser.categorise(anonymised), CATEGORISED_SCHEMA)
-    lake.write_partition(PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition), categorised)
+    curated_ref = PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition)
+    lake.write_partition(curated_ref, categorised)
 
     seconds = time.perf_counter() - started
     labelled = fully_labelled(categorised, ["topic", "sentiment"])
     same_count = counts_reconcile(
         "categorised vs anonymised", anonymised.height, categorised.height, "Re-run categorised_reviews."
     )
-    topic_mix = categorised.group_by("topic").len().sort("topic")
-    sentiment_mix = categorised.group_by("sentiment").len().sort("sentiment")
+    summary = categorisation_summary(categorised)
     yield dg.MaterializeResult(
         metadata={
             **layer_metadata(anonymised.height, categorised.height, 0, seconds),
             "reviews_per_s": dg.MetadataValue.float(round(categorised.height / seconds, 1) if seconds else 0.0),
-            "model": f"{categoriser.model.name}@{categoriser.model.version}",
-            **{f"topic_{row['topic']}": dg.MetadataValue.int(row["len"]) for row in topic_mix.to_dicts()},
-            **{f"sentiment_{r['sentiment']}": dg.MetadataValue.int(r["len"]) for r in sentiment_mix.to_dicts()},
+            "model": f"{categoriser.model.name}@{categoriser.model_version} ({categoriser.model.precision})",
+            **{
+                name: dg.MetadataValue.float(value) if isinstance(value, float) else dg.MetadataValue.int(value)
+                for name, value in summary.items()
+            },
+            "preview": preview(categorised, ["review_id", "rating", "topic", "sentiment", "language", "text"]),
         },
         check_results=[
-            check_result(
-                "every_review_categorised",
-                labelled if not labelled.passed else same_count,
-            )
+            check_result("every_review_categorised", labelled if not labelled.passed else same_count),
+            check_result("nlp_error_rate", nlp_error_outcome(categorised, nlp.max_nlp_error_share)),
+            check_result("no_pii_in_curated", no_leaking_rows(find_pii(categorised, TEXT_COLUMNS), categorised.height)),
+            check_result("curated_matches_manifest", lake_integrity(lake.verify_partition(curated_ref), 1)),
         ],
     )

@@ -1,88 +1,391 @@
-"""Topic and sentiment for each review, by nearest labelled phrase in embedding space.
+"""Topic, sentiment, language, relevance and a rating-mismatch flag for each review, from one embedding per review.
 
-Each taxonomy label is described by a sentence and a few example phrases in English and French
-(`taxonomy.yaml`). A review takes the label of the phrase its embedding is closest to (cosine); the score is
-that similarity. No training, so editing the YAML is enough to add or refine a label.
+Topics and sentiment come from labelled phrases in `taxonomy.yaml`, embedded once when the categoriser is built:
+a review's score for a label is the mean of its `top_k` best cosine similarities to that label's phrases (robust to
+one odd example, unlike the single nearest phrase), plus a small bonus per keyword (topics) or per polarity word of
+its language (sentiment, with negation). Softmax turns the scores into probabilities: the primary topic and the
+sentiment are the most probable labels and their scores are those probabilities. Nothing is trained, so editing
+the YAML is enough to add or refine a label; every row carries `model_version` = weights hash + taxonomy hash.
+
+A review with nothing readable (see `cleaning.NlpError`) is not sent to the model: it gets topic `other`,
+sentiment `neutral`, scores 0 and its `nlp_error`, and the partition carries on.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources as package_files
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
-import yaml
 
-from review_platform.nlp.model import EmbeddingModel
+from review_platform.contract import ANONYMISED_SCHEMA, CATEGORISED_SCHEMA
+from review_platform.nlp.cleaning import model_text, nlp_error
+from review_platform.nlp.language import language
+from review_platform.nlp.lexicon import PolarityMatcher, folded, keyword_hits
+from review_platform.nlp.model import EmbeddingModel, load_embedding_model
+from review_platform.nlp.relevance import relevance_components, relevance_score
+from review_platform.nlp.taxonomy import OTHER_TOPIC, SENTIMENTS, Taxonomy
+from review_platform.quality.checks import CheckOutcome
 
-OTHER_TOPIC = "other"
+NEUTRAL = "neutral"
+DEFAULT_MAX_NLP_ERROR_SHARE = 0.01
+# The columns `categorise` adds, in order: the data contract's CURATED columns beyond the anonymised ones.
+OUTPUT_SCHEMA: dict[str, pl.DataType] = {
+    name: dtype for name, dtype in CATEGORISED_SCHEMA.items() if name not in ANONYMISED_SCHEMA
+}
+# Optional input columns and what a missing one means.
+_OPTIONAL_INPUTS: dict[str, pl.DataType] = {
+    "title": pl.String(),
+    "rating": pl.Int32(),
+    "image_count": pl.Int32(),
+    "verified_buyer": pl.Boolean(),
+}
 
 
 @dataclass(frozen=True)
-class Taxonomy:
-    topic_phrases: dict[str, list[str]]
-    sentiment_phrases: dict[str, list[str]]
-    min_topic_score: float
+class _Prototypes:
+    """Embedded phrases grouped by label; scores a review against each label by its top-k mean similarity."""
+
+    names: list[str]
+    vectors: np.ndarray  # (phrases, dimension), L2-normalised
+    group: np.ndarray  # (phrases,) index into names
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Taxonomy:
-        text = (
-            Path(path).read_text()
-            if path
-            else package_files.files("review_platform.nlp").joinpath("taxonomy.yaml").read_text()
-        )
-        spec = yaml.safe_load(text)
-        topics = {name: [entry["description"], *entry.get("examples", [])] for name, entry in spec["topics"].items()}
-        return cls(
-            topic_phrases=topics,
-            sentiment_phrases={name: list(phrases) for name, phrases in spec["sentiment"].items()},
-            min_topic_score=float(spec.get("min_topic_score", 0.0)),
-        )
+    def embed(cls, model: EmbeddingModel, phrases: dict[str, list[str]]) -> _Prototypes:
+        names = [name for name, texts in phrases.items() if texts]
+        texts = [text for name in names for text in phrases[name]]
+        group = np.array([i for i, name in enumerate(names) for _ in phrases[name]], dtype=np.int64)
+        return cls(names=names, vectors=model.embed(texts), group=group)
 
-
-@dataclass
-class _Anchors:
-    labels: np.ndarray  # label per anchor phrase
-    vectors: np.ndarray  # one normalised embedding per anchor phrase
-
-    @classmethod
-    def embed(cls, model: EmbeddingModel, phrases: dict[str, list[str]]) -> _Anchors:
-        labels = [label for label, texts in phrases.items() for _ in texts]
-        texts = [text for texts in phrases.values() for text in texts]
-        return cls(labels=np.array(labels, dtype=object), vectors=model.embed(texts))
-
-    def nearest(self, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self, embeddings: np.ndarray, top_k: int) -> np.ndarray:
         similarity = embeddings @ self.vectors.T
-        best = similarity.argmax(axis=1)
-        return self.labels[best], similarity[np.arange(len(best)), best]
+        out = np.empty((len(embeddings), len(self.names)), dtype=np.float32)
+        for i in range(len(self.names)):
+            columns = similarity[:, self.group == i]
+            k = min(top_k, columns.shape[1])
+            out[:, i] = np.partition(columns, columns.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+        return out
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    scaled = scores / temperature
+    scaled -= scaled.max(axis=1, keepdims=True)
+    exp = np.exp(scaled)
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 class ReviewCategoriser:
-    """Adds topic, sentiment, their scores and the model's name and version to a frame of reviews."""
+    """Adds the `OUTPUT_SCHEMA` columns to a frame of reviews (`text`, optional `title`, `rating`, `image_count`,
+    `verified_buyer`)."""
 
     def __init__(self, model: EmbeddingModel, taxonomy: Taxonomy) -> None:
         self.model = model
         self.taxonomy = taxonomy
-        self._topics = _Anchors.embed(model, taxonomy.topic_phrases)
-        self._sentiments = _Anchors.embed(model, taxonomy.sentiment_phrases)
+        self.labels = taxonomy.labels
+        self._topics = _Prototypes.embed(model, {name: topic.phrases for name, topic in taxonomy.topics.items()})
+        polarity_phrases = {
+            s: [*taxonomy.sentiment_anchors[s], *(p for t in taxonomy.topics.values() for p in t.examples[s])]
+            for s in SENTIMENTS
+        }
+        self._sentiments = _Prototypes.embed(model, polarity_phrases)
+        if self._sentiments.names != list(SENTIMENTS):
+            raise ValueError("the taxonomy needs at least one negative, one neutral and one positive phrase")
+        self._matchers = {lang: PolarityMatcher(lexicon) for lang, lexicon in taxonomy.lexicons.items()}
+
+    @property
+    def model_version(self) -> str:
+        return f"{self.model.version}+{self.taxonomy.fingerprint}"
 
     def categorise(self, frame: pl.DataFrame) -> pl.DataFrame:
-        texts = frame.select(
-            pl.concat_str(
-                [pl.col("title").fill_null(""), pl.col("text").fill_null("")], separator=". "
-            ).str.strip_chars(". ")
-        ).to_series()
-        embeddings = self.model.embed(texts.to_list())
-        topics, topic_scores = self._topics.nearest(embeddings)
-        sentiments, sentiment_scores = self._sentiments.nearest(embeddings)
-        topics = np.where(topic_scores >= self.taxonomy.min_topic_score, topics, OTHER_TOPIC)
-        return frame.with_columns(
-            pl.Series("topic", topics.tolist(), dtype=pl.String),
-            pl.Series("topic_score", topic_scores, dtype=pl.Float32),
-            pl.Series("sentiment", sentiments.tolist(), dtype=pl.String),
-            pl.Series("sentiment_score", sentiment_scores, dtype=pl.Float32),
-            pl.lit(self.model.name).alias("model_name"),
-            pl.lit(self.model.version).alias("model_version"),
+        """`frame` with the `OUTPUT_SCHEMA` columns added (replaced if present), row order kept."""
+        inputs = frame.with_columns(
+            pl.lit(None, dtype=dtype).alias(name) for name, dtype in _OPTIONAL_INPUTS.items() if name not in frame
         )
+        features = self._text_features(inputs)
+        scorable = features["nlp_error"].is_null().to_numpy()
+        n, labels = inputs.height, self.labels
+        topic_raw = np.zeros((n, len(labels)), dtype=np.float32)
+        sentiment_raw = np.zeros((n, len(SENTIMENTS)), dtype=np.float32)
+        if scorable.any():
+            embeddings = self.model.embed(features["model_text"].filter(features["nlp_error"].is_null()).to_list())
+            scoring = self.taxonomy.scoring
+            topic_raw[scorable] = self._topics.scores(embeddings, scoring.top_k)[
+                :, [self._topics.names.index(label) for label in labels]
+            ]
+            sentiment_raw[scorable] = self._sentiments.scores(embeddings, scoring.top_k)
+        topics = self._topic_columns(topic_raw, features, scorable)
+        sentiments = self._sentiment_columns(sentiment_raw, features, scorable)
+        return self._assemble(inputs, features, topics, sentiments)
+
+    def _text_features(self, frame: pl.DataFrame) -> pl.DataFrame:
+        scoring = self.taxonomy.scoring
+        title, text = pl.col("title"), pl.col("text")
+        plain = folded(model_text(title, text))
+        columns: list[pl.Expr] = [
+            model_text(title, text).alias("model_text"),
+            nlp_error(title, text).alias("nlp_error"),
+            language(model_text(title, text)).alias("language"),
+            model_text(title, text).str.count_matches(r"\p{L}[\p{L}\p{N}'’-]*").alias("words"),
+        ]
+        columns += [
+            keyword_hits(plain, topic.keywords, scoring.max_keyword_hits).alias(f"kw_{name}")
+            for name, topic in self.taxonomy.topics.items()
+        ]
+        for lang, matcher in self._matchers.items():
+            counts = matcher.counts(plain, scoring.max_lexicon_hits)
+            columns += [counts[s].alias(f"lex_{lang}_{s}") for s in SENTIMENTS]
+        features = frame.select(columns)
+        # Each language's lexicon applies to its reviews; a review in another language gets the strongest of them.
+        return features.with_columns(self._lexicon_for_language(s).alias(f"lex_{s}") for s in SENTIMENTS)
+
+    def _lexicon_for_language(self, sentiment: str) -> pl.Expr:
+        if not self._matchers:
+            return pl.lit(0.0)
+        chosen = pl.max_horizontal([pl.col(f"lex_{lang}_{sentiment}") for lang in self._matchers])
+        for lang in self._matchers:
+            chosen = pl.when(pl.col("language") == lang).then(pl.col(f"lex_{lang}_{sentiment}")).otherwise(chosen)
+        return chosen
+
+    def _topic_columns(self, raw: np.ndarray, features: pl.DataFrame, scorable: np.ndarray) -> dict[str, Any]:
+        scoring, labels = self.taxonomy.scoring, self.labels
+        hits = features.select([f"kw_{label}" for label in labels]).to_numpy().astype(np.float32)
+        scores = raw + scoring.keyword_weight * hits
+        probability = _softmax(scores, scoring.topic_temperature)
+        best = scores.argmax(axis=1)
+        other = labels.index(OTHER_TOPIC)
+        primary = np.where(scores[np.arange(len(best)), best] >= scoring.min_topic_score, best, other)
+        primary = np.where(scorable, primary, other)
+        topic_score = np.where(scorable, probability[np.arange(len(primary)), primary], 0.0)
+        # Secondary topics: by decreasing probability, above the threshold, never the primary nor `other`.
+        order = np.argsort(-probability, axis=1, kind="stable")
+        ranked = np.take_along_axis(probability, order, axis=1)
+        keep = (ranked >= scoring.secondary_topic_threshold) & (order != primary[:, None]) & (order != other)
+        keep &= scorable[:, None]
+        names = pl.Series(labels, dtype=pl.String)
+        ranks = pl.DataFrame(
+            {f"label{r}": names.gather(order[:, r]) for r in range(len(labels))}
+            | {f"keep{r}": keep[:, r] for r in range(len(labels))}
+        )
+        secondary = ranks.select(
+            pl.concat_list(
+                pl.when(pl.col(f"keep{r}")).then(pl.col(f"label{r}")) for r in range(len(labels))
+            ).list.drop_nulls()
+        ).to_series()
+        return {"topic": names.gather(primary), "topic_score": topic_score, "secondary_topics": secondary}
+
+    def _sentiment_columns(self, raw: np.ndarray, features: pl.DataFrame, scorable: np.ndarray) -> dict[str, Any]:
+        scoring = self.taxonomy.scoring
+        lexicon = features.select([f"lex_{s}" for s in SENTIMENTS]).to_numpy().astype(np.float32)
+        probability = _softmax(raw + scoring.lexicon_weight * lexicon, scoring.sentiment_temperature)
+        best = probability.argmax(axis=1)
+        best = np.where(scorable, best, SENTIMENTS.index(NEUTRAL))
+        return {
+            "sentiment": pl.Series(SENTIMENTS, dtype=pl.String).gather(best),
+            "sentiment_score": np.where(scorable, probability[np.arange(len(best)), best], 0.0),
+        }
+
+    def _assemble(
+        self, inputs: pl.DataFrame, features: pl.DataFrame, topics: dict[str, Any], sentiments: dict[str, Any]
+    ) -> pl.DataFrame:
+        scoring, weights = self.taxonomy.scoring, self.taxonomy.relevance
+        clear = scoring.clear_sentiment_score
+        scored = pl.DataFrame(
+            {
+                "topic": topics["topic"],
+                "topic_score": topics["topic_score"],
+                "secondary_topics": topics["secondary_topics"],
+                "sentiment": sentiments["sentiment"],
+                "sentiment_score": sentiments["sentiment_score"],
+            },
+            schema={name: OUTPUT_SCHEMA[name] for name in (*topics, *sentiments)},
+        ).with_columns(
+            features["language"],
+            features["nlp_error"],
+            pl.when(features["nlp_error"].is_null()).then(features["words"]).otherwise(0).alias("words"),
+            inputs["rating"].cast(pl.Int32).alias("rating"),
+            inputs["image_count"].cast(pl.Int32).alias("image_count"),
+            inputs["verified_buyer"].cast(pl.Boolean).alias("verified_buyer"),
+        )
+        components = relevance_components(
+            pl.col("words"),
+            pl.col("rating"),
+            pl.col("image_count"),
+            pl.col("verified_buyer"),
+            pl.col("topic_score").cast(pl.Float64),
+            pl.col("sentiment_score").cast(pl.Float64),
+            weights.informative_words,
+        )
+        clearly = pl.col("sentiment_score") >= clear
+        mismatch = (
+            (pl.col("rating") == 5) & (pl.col("sentiment") == "negative") & clearly
+            | (pl.col("rating") == 1) & (pl.col("sentiment") == "positive") & clearly
+        ).fill_null(False)
+        added = scored.select(
+            "topic",
+            "topic_score",
+            "secondary_topics",
+            "sentiment",
+            "sentiment_score",
+            mismatch.alias("rating_mismatch"),
+            "language",
+            relevance_score(components, weights).cast(pl.Float32).alias("relevance_score"),
+            "nlp_error",
+            pl.lit(self.model.name).alias("model_name"),
+            pl.lit(self.model_version).alias("model_version"),
+        )
+        return pl.concat(
+            [inputs.drop([c for c in OUTPUT_SCHEMA if c in inputs.columns]), added], how="horizontal"
+        ).cast({name: dtype for name, dtype in OUTPUT_SCHEMA.items()})
+
+
+def load_categoriser(
+    model_path: str | None = None,
+    precision: str = "auto",
+    threads: int | None = None,
+    taxonomy_path: str | None = None,
+    secondary_topic_threshold: float | None = None,
+    clear_sentiment_score: float | None = None,
+) -> ReviewCategoriser:
+    """One categoriser per process and configuration: the model loads once, the taxonomy is embedded once."""
+    return _load_categoriser(
+        model_path or None,
+        precision,
+        threads or None,
+        taxonomy_path or None,
+        secondary_topic_threshold,
+        clear_sentiment_score,
+    )
+
+
+@functools.cache
+def _load_categoriser(
+    model_path: str | None,
+    precision: str,
+    threads: int | None,
+    taxonomy_path: str | None,
+    secondary_topic_threshold: float | None,
+    clear_sentiment_score: float | None,
+) -> ReviewCategoriser:
+    taxonomy = Taxonomy.load(taxonomy_path).with_scoring(
+        secondary_topic_threshold=secondary_topic_threshold, clear_sentiment_score=clear_sentiment_score
+    )
+    return ReviewCategoriser(load_embedding_model(model_path, precision, threads), taxonomy)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# What the asset reports and checks.
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def nlp_error_share(frame: pl.DataFrame) -> float:
+    """Share of rows the model could not score (non-null `nlp_error`); 0 for an empty frame."""
+    return float(frame["nlp_error"].is_not_null().mean()) if frame.height else 0.0
+
+
+def nlp_error_outcome(frame: pl.DataFrame, max_share: float = DEFAULT_MAX_NLP_ERROR_SHARE) -> CheckOutcome:
+    """Fails when more than `max_share` of the rows could not be scored, naming the reasons and a few ids."""
+    share = nlp_error_share(frame)
+    errors = frame.filter(pl.col("nlp_error").is_not_null())
+    reasons = {row["nlp_error"]: row["len"] for row in errors.group_by("nlp_error").len().sort("nlp_error").to_dicts()}
+    figures = {"nlp_error_share": round(share, 4), "threshold": max_share, "nlp_errors": errors.height, **reasons}
+    if share <= max_share:
+        return CheckOutcome(
+            True, f"{errors.height} unscorable reviews ({share:.2%}, threshold {max_share:.0%})", figures
+        )
+    sample = errors["review_id"].head(5).to_list() if "review_id" in errors.columns else []
+    return CheckOutcome(
+        False,
+        f"{errors.height} of {frame.height} reviews ({share:.2%}) could not be scored, above {max_share:.0%}: "
+        f"{', '.join(f'{reason} {count}' for reason, count in reasons.items())} (review ids {sample}). They are "
+        "published as topic other / sentiment neutral; look for an upstream change (encoding, redaction).",
+        figures,
+    )
+
+
+def categorisation_summary(frame: pl.DataFrame) -> dict[str, float | int]:
+    """Topic mix, sentiment mix, delivery share, mismatches and unscorable rows of a categorised frame."""
+    topics = dict(frame.group_by("topic").len().sort("topic").iter_rows())
+    sentiments = dict(frame.group_by("sentiment").len().sort("sentiment").iter_rows())
+    return {
+        **{f"topic_{name}": int(count) for name, count in topics.items()},
+        **{f"sentiment_{name}": int(count) for name, count in sentiments.items()},
+        "delivery_share": round(topics.get("delivery", 0) / frame.height, 4) if frame.height else 0.0,
+        "rating_mismatches": int(frame["rating_mismatch"].sum()),
+        "nlp_errors": int(frame["nlp_error"].is_not_null().sum()),
+    }
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# JSON lines in, JSON lines out (the core of `review-platform categorise`).
+# ------------------------------------------------------------------------------------------------------------------
+
+_JSON_BATCH = 512
+
+
+def _parse_line(number: int, line: str) -> dict[str, Any] | str:
+    """The review of one input line, or the reason it cannot be read."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        return f"line {number}: not valid JSON ({error})"
+    if not isinstance(record, dict):
+        return f"line {number}: expected a JSON object with a text field"
+    if "text" not in record:
+        return f"line {number}: no text field"
+    for field, kind in (("text", str), ("title", str), ("verified_buyer", bool)):
+        if record.get(field) is not None and not isinstance(record[field], kind):
+            return f"line {number}: {field} must be a {kind.__name__}"
+    rating = record.get("rating")
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
+        return f"line {number}: rating must be an integer from 1 to 5"
+    images = record.get("image_count")
+    if images is not None and (isinstance(images, bool) or not isinstance(images, int) or images < 0):
+        return f"line {number}: image_count must be a non-negative integer"
+    return record
+
+
+def _categorise_batch(batch: list[dict[str, Any] | str], categoriser: ReviewCategoriser) -> Iterator[str]:
+    records = [item for item in batch if isinstance(item, dict)]
+    if records:
+        frame = pl.DataFrame(
+            {
+                "title": [r.get("title") for r in records],
+                "text": [r.get("text") for r in records],
+                "rating": [r.get("rating") for r in records],
+                "image_count": [r.get("image_count") for r in records],
+                "verified_buyer": [r.get("verified_buyer") for r in records],
+            },
+            schema={"text": pl.String(), **_OPTIONAL_INPUTS},
+        )
+        results = iter(
+            categoriser.categorise(frame)
+            .select(list(OUTPUT_SCHEMA))
+            .with_columns(pl.col("topic_score", "sentiment_score", "relevance_score").cast(pl.Float64).round(4))
+            .iter_rows(named=True)
+        )
+    for item in batch:
+        if isinstance(item, str):
+            yield json.dumps({"error": item}, ensure_ascii=False)
+        else:
+            yield json.dumps({**item, **next(results)}, ensure_ascii=False)
+
+
+def categorise_json_lines(
+    lines: Iterable[str], categoriser: ReviewCategoriser, batch_size: int = _JSON_BATCH
+) -> Iterator[str]:
+    """One output line per input line, in order: the input object plus the `OUTPUT_SCHEMA` fields, or
+    `{"error": ...}` for a line that is not a JSON object with a string `text` (and, when present, a `rating` from
+    1 to 5). Input fields: text (required), title, rating, image_count, verified_buyer; others are passed through.
+    Lines are scored `batch_size` at a time, so the model never runs one line at a time."""
+    batch: list[dict[str, Any] | str] = []
+    for number, line in enumerate(lines, start=1):
+        batch.append(_parse_line(number, line.rstrip("\r\n")))
+        if len(batch) >= batch_size:
+            yield from _categorise_batch(batch, categoriser)
+            batch = []
+    if batch:
+        yield from _categorise_batch(batch, categoriser)

@@ -17,8 +17,13 @@ CREATE TABLE IF NOT EXISTS curated_reviews (
     partition_date  DATE NOT NULL,
     topic           VARCHAR,
     topic_score     FLOAT,
+    secondary_topics VARCHAR[],  -- DuckDB list; ARRAY on Snowflake
     sentiment       VARCHAR,
     sentiment_score FLOAT,
+    rating_mismatch BOOLEAN,
+    language        VARCHAR,
+    relevance_score FLOAT,
+    nlp_error       VARCHAR,
     model_name      VARCHAR,
     model_version   VARCHAR
 );
