@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from review_platform.definitions import ALL_ASSETS, build_definitions
+from review_platform.defs.reporting import LAYER_FIGURES
 from review_platform.quality.checks import reconciliation_problems
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 
@@ -57,9 +58,7 @@ def run_partitions(
             materialization = event.event_specific_data.materialization
             metadata = materialization.metadata
             run.layers[materialization.asset_key.to_user_string()] = {
-                name: metadata[name].value
-                for name in ("rows_in", "rows_out", "rows_rejected", "duration_s")
-                if name in metadata
+                name: metadata[name].value for name in LAYER_FIGURES if name in metadata
             }
         run.failed_checks = [
             f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} ({evaluation.severity.value})"
