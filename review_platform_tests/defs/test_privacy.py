@@ -27,3 +27,20 @@ def test_operators_per_pii_type_from_run_config(tmp_path, monkeypatch):
     assert "<PERSON>" in text, "the other types keep their placeholder"
     planted = dataset.planted_pii.filter(pl.col("pii_type").is_in(["EMAIL", "PHONE"]))["value"].to_list()
     assert not [value for value in planted if value in text]
+
+
+def test_the_pseudonymisation_key_never_appears_in_logs_metadata_or_stores(tmp_path, monkeypatch):
+    secret = "k3y-that-must-never-leak-0b1c2d"
+    platform = make_platform(monkeypatch, tmp_path, REVIEW_PLATFORM_PSEUDONYM_KEY=secret)
+    platform.seed(DAY, 80)
+    run = run_partitions(platform.instance, [DAY.isoformat()])[0]
+    assert run.success
+    events = "\n".join(
+        (entry.user_message or "") + str(entry.dagster_event) for entry in platform.instance.all_logs(run.run_id)
+    )
+    assert secret not in events
+    assert not (platform.settings.pseudonym_key_file).exists(), "no generated key when the environment has one"
+    lake_files = [path for path in (tmp_path / "lake").rglob("*") if path.is_file()]
+    assert lake_files and not [path for path in lake_files if secret.encode() in path.read_bytes()]
+    with platform.resources["mongo"].connect() as db:
+        assert secret not in str(list(db.pipeline_runs.find({})))
