@@ -214,6 +214,20 @@ def command_purge_raw(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_bench(args: argparse.Namespace) -> int:
+    """Generate N reviews into a fresh embedded state, run the real assets, compare each stage with a naive
+    baseline on the same data in the same process, and print the figures."""
+    import tempfile
+
+    from review_platform.bench import format_report, run_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="review-platform-bench-") as home:
+        progress = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
+        result = run_benchmark(args.reviews, Path(home), progress)
+    print(json.dumps(result, indent=2) if args.json else format_report(result))
+    return 0
+
+
 def command_dev(args: argparse.Namespace) -> int:
     """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
     from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
@@ -272,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     purge = commands.add_parser("purge-raw", help="delete RAW partitions older than the retention period")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     purge.set_defaults(handler=command_purge_raw)
+
+    bench = commands.add_parser("bench", help="benchmark every stage against a naive baseline (fresh state)")
+    bench.add_argument("--reviews", type=int, default=20_000)
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(handler=command_bench)
 
     dev = commands.add_parser("dev", help="the Dagster UI on the embedded state")
     dev.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,136 @@
+"""The benchmark harness on a tiny run: the figures it returns are complete and consistent (no timing asserted)."""
+
+import json
+import os
+
+import pytest
+
+from review_platform.bench import day_sizes, format_report, run_benchmark
+from review_platform.pipeline import LAYER_ORDER
+from review_platform.resources import build_resources
+from review_platform.settings import load_settings
+
+REVIEWS = 600
+NLP_SAMPLE = 24
+MONGO_SAMPLE = 50
+
+
+@pytest.fixture(scope="module")
+def benchmark(tmp_path_factory):
+    home = tmp_path_factory.mktemp("bench")
+    home_before = os.environ.get("REVIEW_PLATFORM_HOME")
+    messages: list[str] = []
+    result = run_benchmark(REVIEWS, home, messages.append, nlp_sample=NLP_SAMPLE, mongo_sample=MONGO_SAMPLE)
+    return {"result": result, "messages": messages, "home": home, "home_before": home_before}
+
+
+def test_day_sizes_spread_reviews_over_days_of_at_most_20k():
+    assert day_sizes(100_000) == [20_000] * 5
+    assert day_sizes(20_001) == [10_001, 10_000]
+    assert day_sizes(REVIEWS) == [REVIEWS]
+    with pytest.raises(ValueError):
+        day_sizes(0)
+
+
+@pytest.mark.slow
+def test_result_is_json_and_environment_is_restored(benchmark):
+    result = benchmark["result"]
+    assert json.loads(json.dumps(result)) == result
+    assert os.environ.get("REVIEW_PLATFORM_HOME") == benchmark["home_before"]
+    assert result["reviews"] == REVIEWS
+    assert sum(result["reviews_per_partition"].values()) == REVIEWS
+    assert result["partitions"] == list(result["reviews_per_partition"]) == [result["baseline_partition"]]
+    assert benchmark["messages"], "progress is reported"
+
+
+@pytest.mark.slow
+def test_pipeline_rows_are_consistent_stage_to_stage(benchmark):
+    pipeline = benchmark["result"]["pipeline"]
+    assert pipeline["success"]
+    assert not [check for check in pipeline["failed_checks"] if "(ERROR)" in check]
+    stages = {stage["stage"]: stage for stage in pipeline["stages"]}
+    assert list(stages) == LAYER_ORDER
+    assert pipeline["rows"] == stages["postgres_reviews"]["rows"] == stages["raw_s3"]["rows"] == REVIEWS
+    anonymised = pipeline["runs"][0]["layers"]["anonymised_reviews"]
+    assert anonymised["rows_out"] + anonymised["rows_rejected"] == REVIEWS
+    categorised = stages["categorised_reviews"]
+    assert categorised["rows"] == categorised["rows_out"] == anonymised["rows_out"]
+    assert stages["snowflake_views"]["rows_out"] == stages["mongo_collections"]["rows_out"] == categorised["rows"]
+    for stage in stages.values():
+        assert stage["materialised"] == 1
+        assert stage["seconds"] >= 0 and stage["reviews_per_s"] >= 0
+    assert pipeline["wall_s"] >= pipeline["stage_seconds_total"] > 0
+    assert pipeline["reviews_per_s"] > 0
+
+
+@pytest.mark.slow
+def test_every_stage_has_a_positive_ratio_against_its_baseline(benchmark):
+    result = benchmark["result"]
+    comparisons = {comparison["stage"]: comparison for comparison in result["comparisons"]}
+    assert list(comparisons) == [
+        "postgres_reviews",
+        "anonymised_reviews",
+        "categorised_reviews",
+        "snowflake_views",
+        "mongo_collections",
+    ]
+    for comparison in comparisons.values():
+        assert comparison["rows"] > 0 and comparison["baseline_rows"] > 0
+        assert comparison["seconds"] > 0 and comparison["baseline_seconds"] > 0
+        assert comparison["ratio"] > 0 and comparison["ratio_cpu"] > 0
+        assert comparison["passed"] in (True, False, None)
+
+    stages = {stage["stage"]: stage for stage in result["pipeline"]["stages"]}
+    categorised_rows = stages["categorised_reviews"]["rows_out"]
+    assert comparisons["postgres_reviews"]["rows"] == comparisons["postgres_reviews"]["baseline_rows"] == REVIEWS
+    assert comparisons["postgres_reviews"]["copied_bytes"] > 0
+    anonymiser = comparisons["anonymised_reviews"]
+    assert anonymiser["rows"] == anonymiser["baseline_rows"] == REVIEWS
+    assert anonymiser["anonymise_extract"]["accepted"] + anonymiser["anonymise_extract"]["rejected"] == REVIEWS
+    assert anonymiser["anonymise_extract"]["accepted"] == categorised_rows
+    assert 0 <= anonymiser["same_output_share"] <= 1 and anonymiser["redactions"] > 0
+
+    nlp = comparisons["categorised_reviews"]
+    assert 0 < nlp["rows"] <= categorised_rows
+    assert nlp["baseline_rows"] == NLP_SAMPLE
+    assert 0 <= nlp["cosine_min"] <= nlp["cosine_mean"] <= 1
+
+    assert comparisons["snowflake_views"]["rows"] == comparisons["snowflake_views"]["baseline_rows"] == categorised_rows
+    mongo = comparisons["mongo_collections"]
+    assert mongo["rows"] == mongo["stored"] == categorised_rows
+    assert mongo["baseline_rows"] == MONGO_SAMPLE
+
+
+@pytest.mark.slow
+def test_memory_figures_and_targets(benchmark):
+    result = benchmark["result"]
+    memory = result["memory"]
+    assert memory["peak_rss_mib"] >= memory["peak_rss_after_pipeline_mib"] > 0
+    assert len(memory["rss_after_partition_mib"]) == len(result["partitions"])
+    assert memory["growing"] is None and memory["rss_growth_mib"] is None  # one partition: nothing to compare
+    names = [target["name"] for target in result["targets"]]
+    assert len(names) == 7 and names[0].startswith("end to end")
+    assert all(target["passed"] in (True, False, None) for target in result["targets"])
+
+
+@pytest.mark.slow
+def test_scratch_tables_and_collections_are_dropped_and_layers_unchanged(benchmark, monkeypatch):
+    monkeypatch.setenv("REVIEW_PLATFORM_HOME", str(benchmark["home"]))
+    resources = build_resources(load_settings())
+    partition = benchmark["result"]["baseline_partition"]
+    categorised_rows = benchmark["result"]["pipeline"]["stages"][3]["rows_out"]
+    tables = resources["warehouse"].query("SELECT table_name FROM information_schema.tables")["table_name"]
+    assert not [name for name in tables.to_list() if name.startswith("bench_")]
+    assert resources["warehouse"].count_by_partition("curated_reviews") == {partition: categorised_rows}
+    with resources["mongo"].connect() as db:
+        assert not [name for name in db.list_collection_names() if name.startswith("bench_")]
+    assert resources["mongo"].count_by_partition("reviews") == {partition: categorised_rows}
+
+
+@pytest.mark.slow
+def test_report_shows_every_stage_end_to_end_and_memory(benchmark):
+    report = format_report(benchmark["result"])
+    for word in ("extraction", "anonymiser", "NLP", "warehouse load", "Mongo load", "end to end", "peak RSS"):
+        assert word in report
+    assert "cosine" in report
+    assert "PASS" in report or "FAIL" in report
