@@ -12,24 +12,16 @@ import polars as pl
 
 
 class RejectionReason(StrEnum):
-    """Why a source review is kept out of the curated layers. The first rule that matches wins, in this order."""
+    """Why a source review is kept out of the curated layers. The first rule that matches wins, in this order
+    (review_platform/quality/validation.py puts a row-specific explanation in `reason_detail`)."""
 
-    MISSING_BUYER = "missing_buyer"
-    UNKNOWN_PRODUCT = "unknown_product"
-    INVALID_RATING = "invalid_rating"
-    EMPTY_TEXT = "empty_text"
-    TEXT_TOO_LONG = "text_too_long"
-    DUPLICATE_REVIEW = "duplicate_review"
+    MISSING_BUYER = "missing_buyer"  # no buyer id
+    UNKNOWN_PRODUCT = "unknown_product"  # the product id is not in the product table
+    INVALID_RATING = "invalid_rating"  # missing or outside 1..5
+    EMPTY_TEXT = "empty_text"  # empty, blank, or no letter or digit (emoji only)
+    TEXT_TOO_LONG = "text_too_long"  # longer than MAX_TEXT_CHARS
+    DUPLICATE_REVIEW = "duplicate_review"  # same buyer, product and text as an earlier review that day
 
-
-REJECTION_DESCRIPTIONS: dict[RejectionReason, str] = {
-    RejectionReason.MISSING_BUYER: "the review has no buyer id",
-    RejectionReason.UNKNOWN_PRODUCT: "the product id is not in the product table",
-    RejectionReason.INVALID_RATING: "the rating is missing or outside 1..5",
-    RejectionReason.EMPTY_TEXT: "the review text is empty, blank or has no letter or digit (emoji only)",
-    RejectionReason.TEXT_TOO_LONG: "the review text is longer than the platform accepts",
-    RejectionReason.DUPLICATE_REVIEW: "same buyer, product and text as an earlier review of the same day",
-}
 
 MAX_TEXT_CHARS = 20_000
 
