@@ -106,7 +106,7 @@ def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mon
     mongo.ensure_indexes()
     mongo.replace_partition("reviews", partition, _documents(curated))
     mongo.replace_partition("rejected_reviews", partition, _documents(rejected))
-    stored = mongo.count_by_partition("reviews").get(partition, 0)
+    stored = mongo.count_partition("reviews", partition)
     documents = mongo.partition_texts(partition)
     seconds = time.perf_counter() - started
     mongo.record_run(

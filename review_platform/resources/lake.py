@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import dagster as dg
 import polars as pl
 import pyarrow.fs as pafs
+
+T = TypeVar("T")
 
 MANIFEST_NAME = "_manifest.json"
 # Every zone holds the same dataset, reviews, at a different stage.
@@ -54,6 +58,30 @@ class LakeError(RuntimeError):
     """A lake partition is missing or does not match its manifest."""
 
 
+class LakeUnavailableError(RuntimeError):
+    """The lake's storage could not be reached or refused the request; the message says what to check."""
+
+
+def _reports_outages(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn storage and network failures into one clear LakeUnavailableError (a missing file stays itself)."""
+
+    @functools.wraps(method)
+    def wrapper(self: LakeResource, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except FileNotFoundError:
+            raise
+        except OSError as error:
+            where = self.url.split("?", 1)[0]
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+            raise LakeUnavailableError(
+                f"data lake at {where} unreachable or refusing ({first_line}); check REVIEW_PLATFORM_LAKE_URL, "
+                "the storage credentials and the network, then re-run: nothing was committed for this partition."
+            ) from None
+
+    return wrapper
+
+
 class LakeResource(dg.ConfigurableResource):
     """Parquet partitions with manifests under `url` (a local folder or `s3://bucket/prefix`)."""
 
@@ -67,6 +95,7 @@ class LakeResource(dg.ConfigurableResource):
         filesystem, root = pafs.FileSystem.from_uri(self.url)
         return filesystem, root.rstrip("/")
 
+    @_reports_outages
     def write_partition(
         self, ref: PartitionRef, frame: pl.DataFrame, extra: dict[str, Any] | None = None
     ) -> dict[str, Any]:
@@ -121,6 +150,7 @@ class LakeResource(dg.ConfigurableResource):
             if modified < cutoff:
                 filesystem.delete_file(info.path)
 
+    @_reports_outages
     def read_manifest(self, ref: PartitionRef) -> dict[str, Any] | None:
         filesystem, root = self._filesystem()
         path = f"{root}/{ref.folder}/{MANIFEST_NAME}"
@@ -129,6 +159,7 @@ class LakeResource(dg.ConfigurableResource):
         with filesystem.open_input_stream(path) as stream:
             return json.loads(stream.read())
 
+    @_reports_outages
     def read_partition(self, ref: PartitionRef, verify: bool = False) -> pl.DataFrame:
         """The partition's rows as its manifest lists them; `verify` also checks sizes and checksums."""
         manifest = self.read_manifest(ref)
@@ -151,6 +182,7 @@ class LakeResource(dg.ConfigurableResource):
             frames.append(pl.read_parquet(io.BytesIO(payload)))
         return pl.concat(frames) if frames else pl.DataFrame()
 
+    @_reports_outages
     def verify_partition(self, ref: PartitionRef, min_bytes: int = 100) -> list[str]:
         """Everything wrong with a partition against its manifest; empty when it is sound.
 
@@ -184,6 +216,7 @@ class LakeResource(dg.ConfigurableResource):
             problems.append(f"{ref.folder}: {rows} rows where the manifest says {manifest['row_count']}")
         return problems
 
+    @_reports_outages
     def delete_partition(self, ref: PartitionRef) -> int:
         """Remove a partition whole (manifest first, so it is never seen half-deleted); returns its row count."""
         manifest = self.read_manifest(ref)
@@ -195,6 +228,7 @@ class LakeResource(dg.ConfigurableResource):
         filesystem.delete_dir(folder)
         return manifest["row_count"]
 
+    @_reports_outages
     def probe(self) -> None:
         """Write, read back and delete a small object: raises when the lake cannot be used."""
         filesystem, root = self._filesystem()
@@ -212,6 +246,7 @@ class LakeResource(dg.ConfigurableResource):
         manifests = (self.read_manifest(PartitionRef(zone, dataset, key)) for key in partition_keys)
         return [manifest["row_count"] for manifest in manifests if manifest is not None]
 
+    @_reports_outages
     def list_partitions(self, zone: Zone, dataset: str) -> list[str]:
         filesystem, root = self._filesystem()
         folder = f"{root}/{zone}/{dataset}"

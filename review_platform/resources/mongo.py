@@ -103,6 +103,11 @@ class MongoResource(dg.ConfigurableResource):
         schema = {"review_id": pl.Int64(), "title": pl.String(), "text": pl.String()}
         return pl.DataFrame(rows, schema=schema)
 
+    def count_partition(self, collection: str, partition_date: str) -> int:
+        """One partition's documents, through the partition_date index (no sweep of the collection)."""
+        with self.connect() as db:
+            return db[collection].count_documents({"partition_date": partition_date})
+
     def count_by_partition(self, collection: str) -> dict[str, int]:
         with self.connect() as db:
             rows = db[collection].aggregate([{"$group": {"_id": "$partition_date", "n": {"$sum": 1}}}])

@@ -10,7 +10,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from review_platform.pipeline import run_partitions, status_report
-from review_platform.resources.lake import LakeResource, PartitionRef, Zone
+from review_platform.resources.lake import LakeResource, LakeUnavailableError, PartitionRef, Zone
 from review_platform_tests.platform_fixture import make_platform
 
 BUCKET = "review-lake"
@@ -69,3 +69,18 @@ def test_whole_graph_with_the_lake_on_s3(s3_endpoint, tmp_path, monkeypatch):
     entry = status_report(platform.resources)[0]
     assert entry["problems"] == [] and entry["raw"] == 80
     assert not (tmp_path / "lake").exists(), "nothing went to the local folder"
+
+
+def test_an_unreachable_s3_endpoint_is_a_clear_error_and_commits_nothing(s3_endpoint):
+    endpoint, _ = s3_endpoint
+    url = lake_url(endpoint)
+    lake = LakeResource(url=url)
+    ref = PartitionRef(Zone.RAW, "reviews", "2026-07-15")
+    lake.write_partition(ref, pl.DataFrame({"review_id": [1]}))
+    # The same lake behind an endpoint that cannot be reached (a closed port: the service is down).
+    unreachable = LakeResource(url=url.replace(endpoint, "127.0.0.1:9"))
+    with pytest.raises(LakeUnavailableError, match=r"data lake at s3://review-lake/platform unreachable"):
+        unreachable.write_partition(ref, pl.DataFrame({"review_id": [2]}))
+    with pytest.raises(LakeUnavailableError, match="REVIEW_PLATFORM_LAKE_URL"):
+        unreachable.read_partition(ref)
+    assert lake.read_partition(ref)["review_id"].to_list() == [1], "the committed partition is untouched"
