@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 from faker import Faker
 
-from review_platform.contract import MAX_TEXT_CHARS, PiiType, RejectionReason
+from review_platform.contract import MAX_TEXT_CHARS, SOURCE_SCHEMA, PiiType, RejectionReason
 
 ID_EPOCH = dt.date(2000, 1, 1)
 IDS_PER_DAY = 1_000_000
@@ -56,14 +56,9 @@ ORDERS_SCHEMA = {
     "p_id": pl.Int64(),
     "order_date": pl.Datetime("us", "UTC"),
 }
+# The review table's columns, typed as the extract reads them back.
 REVIEW_SCHEMA = {
-    "review_id": pl.Int64(),
-    "buyer_id": pl.Int64(),
-    "p_id": pl.Int64(),
-    "title": pl.String(),
-    "r_desc": pl.String(),
-    "rating": pl.Int32(),
-    "created_at": pl.Datetime("us", "UTC"),
+    name: SOURCE_SCHEMA[name] for name in ("review_id", "buyer_id", "p_id", "title", "r_desc", "rating", "created_at")
 }
 REVIEW_IMAGES_SCHEMA = {"review_id": pl.Int64(), "url": pl.String()}
 PLANTED_PII_SCHEMA = {
