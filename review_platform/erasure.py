@@ -45,11 +45,12 @@ def erased_pseudonyms(lake: LakeResource) -> set[str]:
     return set(lake.read_partition(ref)["buyer_hash"].to_list())
 
 
-def without_erased(frame: pl.DataFrame, erased: set[str]) -> pl.DataFrame:
-    """`frame` less the rows of erased buyers (by pseudonym)."""
+def without_erased(frame: pl.DataFrame, erased: set[str]) -> tuple[pl.DataFrame, int]:
+    """`frame` less the rows of erased buyers (by pseudonym), and how many rows that dropped."""
     if not erased or frame.is_empty():
-        return frame
-    return frame.filter(~pl.col("buyer_hash").is_in(sorted(erased)).fill_null(False))
+        return frame, 0
+    kept = frame.filter(~pl.col("buyer_hash").is_in(sorted(erased)).fill_null(False))
+    return kept, frame.height - kept.height
 
 
 def _rewrite_without(lake: LakeResource, zone: Zone, column: str, value: object) -> int:

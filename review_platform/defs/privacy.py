@@ -73,9 +73,9 @@ def anonymised_reviews(
     )
     # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
     erased = erased_pseudonyms(lake)
-    kept, kept_rejected = without_erased(anonymised, erased), without_erased(rejected, erased)
-    forgotten = {"accepted": anonymised.height - kept.height, "rejected": rejected.height - kept_rejected.height}
-    anonymised, rejected = kept, kept_rejected
+    anonymised, erased_accepted = without_erased(anonymised, erased)
+    rejected, erased_rejected = without_erased(rejected, erased)
+    forgotten = {"accepted": erased_accepted, "rejected": erased_rejected}
 
     leaks = pl.concat(
         [find_pii(anonymised, TEXT_COLUMNS, redaction), find_pii(rejected, TEXT_COLUMNS, redaction)], how="diagonal"

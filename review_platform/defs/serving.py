@@ -11,7 +11,7 @@ from review_platform.defs.reporting import check_result, layer_metadata, partiti
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS
 from review_platform.pii.redact import find_pii
-from review_platform.quality.checks import CheckOutcome, counts_reconcile, no_leaking_rows
+from review_platform.quality.checks import counts_reconcile, indexes_present, no_leaking_rows, views_answer
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.mongo import MongoResource
 from review_platform.resources.warehouse import WAREHOUSE_VIEWS, WarehouseResource
@@ -60,11 +60,6 @@ def snowflake_views(context: dg.AssetExecutionContext, lake: LakeResource, wareh
         [day, day],
     )
     view_rows = {view: warehouse.query(f"SELECT count(*) AS n FROM {view}")["n"][0] for view in WAREHOUSE_VIEWS}
-    views_outcome = CheckOutcome(
-        all(rows > 0 for rows in view_rows.values()),
-        "views answer: " + ", ".join(f"{view} {rows} rows" for view, rows in view_rows.items()),
-        {view: int(rows) for view, rows in view_rows.items()},
-    )
     yield dg.MaterializeResult(
         metadata=layer_metadata(curated.height, loaded, rejected.height, time.perf_counter() - started),
         check_results=[
@@ -73,7 +68,7 @@ def snowflake_views(context: dg.AssetExecutionContext, lake: LakeResource, wareh
                 "warehouse_equals_curated",
                 counts_reconcile("warehouse vs CURATED", curated.height, loaded, "Re-run snowflake_views."),
             ),
-            check_result("views_answer", views_outcome),
+            check_result("views_answer", views_answer(view_rows)),
         ],
     )
 
@@ -129,13 +124,6 @@ def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mon
                 "mongo_equals_curated",
                 counts_reconcile("Mongo reviews vs CURATED", curated.height, stored, "Re-run mongo_collections."),
             ),
-            check_result(
-                "mongo_indexes_present",
-                CheckOutcome(
-                    not missing,
-                    "all required indexes present" if not missing else f"missing indexes: {', '.join(missing)}",
-                    {"missing": len(missing)},
-                ),
-            ),
+            check_result("mongo_indexes_present", indexes_present(missing)),
         ],
     )

@@ -180,3 +180,22 @@ def lake_integrity(problems: list[str], partitions_checked: int) -> CheckOutcome
         "rewrite it; if it happens again, check the lake's storage (N3).",
         {"problems": len(problems)},
     )
+
+
+def views_answer(rows_by_view: dict[str, int]) -> CheckOutcome:
+    """Every analyst view answers and returns rows (an empty view after a load means a broken definition)."""
+    return CheckOutcome(
+        all(rows > 0 for rows in rows_by_view.values()),
+        "views answer: " + ", ".join(f"{view} {rows} rows" for view, rows in rows_by_view.items()),
+        {view: int(rows) for view, rows in rows_by_view.items()},
+    )
+
+
+def indexes_present(missing: list[str]) -> CheckOutcome:
+    if not missing:
+        return CheckOutcome(True, "all required indexes present", {"missing": 0})
+    return CheckOutcome(
+        False,
+        f"missing indexes: {', '.join(missing)}; re-run mongo_collections to rebuild them",
+        {"missing": len(missing)},
+    )

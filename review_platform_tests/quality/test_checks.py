@@ -78,3 +78,14 @@ def test_reconciliation_names_the_layer_that_differs():
     assert reconciliation_problems(counts) == []
     assert reconciliation_problems({**counts, "mongo": 7}) == ["mongo has 7, expected 8"]
     assert reconciliation_problems({**counts, "raw": None}) == ["raw not materialised"]
+
+
+def test_views_answer_fails_on_an_empty_view_and_indexes_name_what_is_missing():
+    from review_platform.quality.checks import indexes_present, views_answer
+
+    assert views_answer({"vw_a": 3, "vw_b": 1}).passed
+    empty = views_answer({"vw_a": 3, "vw_b": 0})
+    assert not empty.passed and empty.metadata == {"vw_a": 3, "vw_b": 0}
+    assert indexes_present([]).passed
+    missing = indexes_present(["reviews.review_id_1"])
+    assert not missing.passed and "reviews.review_id_1" in missing.description
