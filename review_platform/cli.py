@@ -54,6 +54,7 @@ def command_demo(args: argparse.Namespace) -> int:
         seed_if_empty,
     )
     from review_platform.pipeline import run_partitions
+    from review_platform.resources import build_warehouse
 
     settings = load_settings()
     started = time.perf_counter()
@@ -84,7 +85,8 @@ def command_demo(args: argparse.Namespace) -> int:
     print("  review-platform status            row counts of every layer, per day (they must reconcile)")
     print("  make dev                          the Dagster UI on http://127.0.0.1:3000 (lineage, runs, checks)")
     print(f"  {settings.lake_url}        the lake zones: raw, processed, rejected, curated")
-    print(f"  {settings.warehouse_path}   DuckDB: vw_reviews_by_product, _by_category, vw_data_quality")
+    warehouse = build_warehouse(settings).describe()
+    print(f"  {warehouse}   vw_reviews_by_product, vw_reviews_by_category, vw_data_quality")
     return 0 if all(run.success for run in runs) else 1
 
 

@@ -57,7 +57,8 @@ def examine(settings: Settings, resources: dict[str, object], instance: dg.Dagst
 
     def warehouse() -> tuple[Verdict, str]:
         counts = resources["warehouse"].count_by_partition("curated_reviews")
-        return Verdict.OK, f"answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
+        where = resources["warehouse"].describe()
+        return Verdict.OK, f"{where} answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
 
     def mongo() -> tuple[Verdict, str]:
         missing = resources["mongo"].missing_indexes()

@@ -15,6 +15,19 @@ from pathlib import Path
 ENV_PREFIX = "REVIEW_PLATFORM_"
 PSEUDONYM_KEY_ENV = "REVIEW_PLATFORM_PSEUDONYM_KEY"
 SLACK_TOKEN_ENV = "REVIEW_PLATFORM_SLACK_TOKEN"
+SNOWFLAKE_PASSWORD_ENV = "REVIEW_PLATFORM_SNOWFLAKE_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SnowflakeSettings:
+    """Where the warehouse lives when it is Snowflake; the password reaches the resource as `dg.EnvVar`."""
+
+    account: str
+    user: str
+    database: str
+    schema: str
+    warehouse: str | None
+    role: str | None
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,7 @@ class Settings:
     postgres_url: str | None
     lake_url: str
     warehouse_path: Path
+    snowflake: SnowflakeSettings | None  # set: the warehouse is Snowflake; unset: the DuckDB file
     mongo_url: str
     mongo_database: str
     nlp_model_path: str | None
@@ -57,6 +71,7 @@ def load_settings() -> Settings:
         postgres_url=os.environ.get(f"{ENV_PREFIX}POSTGRES_URL") or None,
         lake_url=os.environ.get(f"{ENV_PREFIX}LAKE_URL") or str(home / "lake"),
         warehouse_path=Path(os.environ.get(f"{ENV_PREFIX}WAREHOUSE_PATH") or home / "warehouse.duckdb"),
+        snowflake=_snowflake_settings(),
         mongo_url=os.environ.get(f"{ENV_PREFIX}MONGO_URL") or f"litemongo://{home / 'mongo'}",
         mongo_database=os.environ.get(f"{ENV_PREFIX}MONGO_DATABASE") or "review_platform",
         nlp_model_path=os.environ.get(f"{ENV_PREFIX}NLP_MODEL") or None,
@@ -65,6 +80,20 @@ def load_settings() -> Settings:
         slack_token_set=bool(os.environ.get(SLACK_TOKEN_ENV)),
         slack_api_url=os.environ.get(f"{ENV_PREFIX}SLACK_API_URL") or "",
         ui_url=os.environ.get(f"{ENV_PREFIX}UI_URL") or "http://127.0.0.1:3000",
+    )
+
+
+def _snowflake_settings() -> SnowflakeSettings | None:
+    account = os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_ACCOUNT")
+    if not account:
+        return None
+    return SnowflakeSettings(
+        account=account,
+        user=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_USER") or "review_loader",
+        database=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_DATABASE") or "REVIEW_PLATFORM",
+        schema=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_SCHEMA") or "SERVING",
+        warehouse=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_WAREHOUSE") or None,
+        role=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_ROLE") or None,
     )
 
 

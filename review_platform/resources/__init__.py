@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+from dagster_snowflake import SnowflakeResource
 
 from review_platform.resources.lake import LakeResource
 from review_platform.resources.mongo import MongoResource
@@ -10,8 +11,27 @@ from review_platform.resources.nlp import NlpResource
 from review_platform.resources.postgres import PostgresResource
 from review_platform.resources.privacy import PseudonymKeyResource
 from review_platform.resources.slack import SlackAlertResource
-from review_platform.resources.warehouse import WarehouseResource
-from review_platform.settings import PSEUDONYM_KEY_ENV, SLACK_TOKEN_ENV, Settings
+from review_platform.resources.warehouse import DuckDBWarehouse, SnowflakeWarehouse, WarehouseResource
+from review_platform.settings import PSEUDONYM_KEY_ENV, SLACK_TOKEN_ENV, SNOWFLAKE_PASSWORD_ENV, Settings
+
+
+def build_warehouse(settings: Settings) -> WarehouseResource:
+    """Snowflake when its account is configured, else the DuckDB file."""
+    if settings.snowflake is None:
+        return DuckDBWarehouse(path=str(settings.warehouse_path))
+    snowflake = settings.snowflake
+    return SnowflakeWarehouse(
+        snowflake=SnowflakeResource(
+            account=snowflake.account,
+            user=snowflake.user,
+            password=dg.EnvVar(SNOWFLAKE_PASSWORD_ENV),
+            database=snowflake.database,
+            schema=snowflake.schema,
+            warehouse=snowflake.warehouse,
+            role=snowflake.role,
+            paramstyle="qmark",  # the platform's statements use `?` placeholders on every engine
+        )
+    )
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
@@ -19,7 +39,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
     resources: dict[str, object] = {
         "postgres": PostgresResource(url=settings.postgres_url or "", embedded_dir=str(settings.embedded_postgres_dir)),
         "lake": LakeResource(url=settings.lake_url),
-        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+        "warehouse": build_warehouse(settings),
         "mongo": MongoResource(url=settings.mongo_url, database=settings.mongo_database),
         "nlp": NlpResource(model_path=settings.nlp_model_path or ""),
         "pseudonym_key": (

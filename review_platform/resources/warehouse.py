@@ -1,29 +1,151 @@
-"""The analytical warehouse: a DuckDB file by default (Snowflake in production, same tables and views)."""
+"""The analytical warehouse: a DuckDB file by default, Snowflake in production; same tables, same views.
+
+Both implementations share every statement (review_platform/sql/): the tables' DDL differs only in how a list of
+strings is typed, and the views are written in SQL both engines read alike. What differs is how a connection is
+opened, how a partition's rows reach the engine in bulk (DuckDB scans the Arrow table in place; Snowflake gets a
+temporary table through `write_pandas`, that is Parquet, a stage and `COPY INTO`) and how results come back.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from importlib import resources as package_files
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 import polars as pl
+from dagster_snowflake import SnowflakeResource
 
-WAREHOUSE_TABLES = ("curated_reviews", "rejected_reviews")
+from review_platform.contract import CATEGORISED_SCHEMA, REJECTED_SCHEMA, conform
+
+# The tables a partition is loaded into, with the contract that fixes their columns.
+WAREHOUSE_TABLES: dict[str, dict[str, pl.DataType]] = {
+    "curated_reviews": CATEGORISED_SCHEMA,
+    "rejected_reviews": REJECTED_SCHEMA,
+}
 WAREHOUSE_VIEWS = ("vw_reviews_by_product", "vw_reviews_by_category", "vw_data_quality")
+# The relation a partition's rows are staged in before the swap (a registered Arrow table, or a temporary table).
+INCOMING_ROWS = "incoming_rows"
 
 
-def _sql_file(name: str) -> str:
-    return package_files.files("review_platform.sql").joinpath(name).read_text()
+class WarehouseUnavailableError(RuntimeError):
+    """The warehouse could not be reached or refused the connection; the message says what to check."""
+
+
+def _sql_statements(name: str, **types: str) -> list[str]:
+    text = package_files.files("review_platform.sql").joinpath(name).read_text()
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [statement.strip().format(**types) for statement in body.split(";") if statement.strip()]
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Tables `curated_reviews` and `rejected_reviews`, and the three analyst views, in a DuckDB file."""
+    """Tables `curated_reviews` and `rejected_reviews`, and the three analyst views.
+
+    The load logic lives here once; `DuckDBWarehouse` and `SnowflakeWarehouse` only say how to connect, how to
+    stage rows and how to read results back. Asset code sees this interface and never asks which engine it is.
+    """
+
+    # How each engine types `secondary_topics`; the DDL in sql/warehouse_tables.sql names it {string_list}.
+    def _string_list_type(self) -> str:
+        raise NotImplementedError
+
+    def _connection(self) -> Any:  # a context manager yielding the engine's connection
+        raise NotImplementedError
+
+    def _execute(self, conn: Any, sql: str, parameters: list | None = None) -> None:
+        raise NotImplementedError
+
+    def _fetch(self, conn: Any, sql: str, parameters: list | None = None) -> pl.DataFrame:
+        raise NotImplementedError
+
+    def _stage(self, conn: Any, frame: pl.DataFrame) -> None:
+        """Make `frame` readable as INCOMING_ROWS on `conn`, in bulk."""
+        raise NotImplementedError
+
+    def _staged_column(self, name: str, dtype: pl.DataType) -> str:
+        return name
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def ensure_schema(self) -> None:
+        with self._connection() as conn:
+            for statement in _sql_statements("warehouse_tables.sql", string_list=self._string_list_type()):
+                self._execute(conn, statement)
+            for statement in _sql_statements("warehouse_views.sql"):
+                self._execute(conn, statement)
+
+    def replace_partition(self, table: str, partition_date: dt.date, frame: pl.DataFrame) -> int:
+        """Swap one partition of `table` for `frame`: rows staged in bulk, then delete + insert in one
+        transaction, so readers see the old partition or the new one, never a mix; a failure rolls back."""
+        if table not in WAREHOUSE_TABLES:
+            raise ValueError(f"unknown warehouse table {table!r}")
+        schema = WAREHOUSE_TABLES[table]
+        columns = ", ".join(schema)
+        staged = ", ".join(self._staged_column(name, dtype) for name, dtype in schema.items())
+        with self._connection() as conn:
+            if frame.height:
+                self._stage(conn, conform(frame, schema))
+            self._execute(conn, "BEGIN")
+            try:
+                self._execute(conn, f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
+                if frame.height:
+                    self._execute(conn, f"INSERT INTO {table} ({columns}) SELECT {staged} FROM {INCOMING_ROWS}")
+                self._execute(conn, "COMMIT")
+            except Exception:
+                self._execute(conn, "ROLLBACK")
+                raise
+        return frame.height
+
+    def _has_table(self, conn: Any, table: str) -> bool:
+        found = self._fetch(
+            conn, "SELECT count(*) AS n FROM information_schema.tables WHERE lower(table_name) = ?", [table]
+        )
+        return bool(found["n"][0])
+
+    def delete_buyer(self, table: str, buyer_hash: str) -> int:
+        """Delete one pseudonymised buyer's rows from `table` (GDPR erasure); returns how many went."""
+        if table not in WAREHOUSE_TABLES:
+            return 0
+        with self._connection() as conn:
+            if not self._has_table(conn, table):  # nothing loaded yet
+                return 0
+            where = f"FROM {table} WHERE buyer_hash = ?"
+            removed = int(self._fetch(conn, f"SELECT count(*) AS n {where}", [buyer_hash])["n"][0])
+            self._execute(conn, f"DELETE {where}", [buyer_hash])
+        return removed
+
+    def count_by_partition(self, table: str) -> dict[str, int]:
+        with self._connection() as conn:
+            if not self._has_table(conn, table):  # nothing loaded yet
+                return {}
+            rows = self._fetch(
+                conn, f"SELECT CAST(partition_date AS VARCHAR) AS day, count(*) AS n FROM {table} GROUP BY 1"
+            )
+        return {day: int(n) for day, n in rows.iter_rows()}
+
+    def query(self, sql: str, parameters: list | None = None) -> pl.DataFrame:
+        """Run one read-only statement (`?` placeholders); lower-case column names on every engine."""
+        with self._connection() as conn:
+            return self._fetch(conn, sql, parameters)
+
+
+class DuckDBWarehouse(WarehouseResource):
+    """The embedded warehouse: one DuckDB file."""
 
     path: str
+
+    def describe(self) -> str:
+        return f"DuckDB file {self.path}"
+
+    def _string_list_type(self) -> str:
+        return "VARCHAR[]"
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -34,51 +156,88 @@ class WarehouseResource(dg.ConfigurableResource):
         finally:
             conn.close()
 
-    def ensure_schema(self) -> None:
-        with self.connect() as conn:
-            conn.execute(_sql_file("warehouse_tables.sql"))
-            conn.execute(_sql_file("warehouse_views.sql"))
+    def _connection(self) -> Any:
+        return self.connect()
 
-    def replace_partition(self, table: str, partition_date: dt.date, frame: pl.DataFrame) -> int:
-        """Swap one partition of `table` for `frame` in a single transaction (a bulk insert from Arrow)."""
-        if table not in WAREHOUSE_TABLES:
-            raise ValueError(f"unknown warehouse table {table!r}")
-        arrow_rows = frame.to_arrow()
-        with self.connect() as conn:
-            conn.execute("BEGIN TRANSACTION")
-            try:
-                conn.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
-                conn.register("incoming_rows", arrow_rows)
-                conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
-                conn.execute("COMMIT")
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
-        return frame.height
+    def _execute(self, conn: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None) -> None:
+        conn.execute(sql, parameters)
 
-    def delete_buyer(self, table: str, buyer_hash: str) -> int:
-        """Delete one pseudonymised buyer's rows from `table` (GDPR erasure); returns how many went."""
-        if table not in WAREHOUSE_TABLES or not Path(self.path).exists():
-            return 0
-        with self.connect() as conn:
-            try:
-                (removed,) = conn.execute(f"DELETE FROM {table} WHERE buyer_hash = ?", [buyer_hash]).fetchone()
-            except duckdb.CatalogException:  # nothing loaded yet
-                return 0
-        return int(removed)
+    def _fetch(self, conn: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None) -> pl.DataFrame:
+        return pl.from_arrow(conn.sql(sql, params=parameters).to_arrow_table())
 
-    def count_by_partition(self, table: str) -> dict[str, int]:
-        if not Path(self.path).exists():
-            return {}
-        with self.connect() as conn:
-            try:
-                rows = conn.execute(
-                    f"SELECT strftime(partition_date, '%Y-%m-%d'), count(*) FROM {table} GROUP BY 1"
-                ).fetchall()
-            except duckdb.CatalogException:  # nothing loaded yet
-                return {}
-        return dict(rows)
+    def _stage(self, conn: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+        conn.register(INCOMING_ROWS, frame.to_arrow())  # scanned in place, no copy
 
-    def query(self, sql: str, parameters: list | None = None) -> pl.DataFrame:
-        with self.connect() as conn:
-            return pl.from_arrow(conn.sql(sql, params=parameters).to_arrow_table())
+
+class SnowflakeWarehouse(WarehouseResource):
+    """The production warehouse: Snowflake through dagster-snowflake's `SnowflakeResource`.
+
+    The loader's role needs CREATE TEMPORARY TABLE, INSERT and DELETE on the two tables and CREATE VIEW in the
+    schema; analysts get SELECT on the views only (review_platform/sql/warehouse_roles.snowflake.sql).
+    """
+
+    snowflake: SnowflakeResource
+
+    def describe(self) -> str:
+        return f"Snowflake account {self.snowflake.account}, {self.snowflake.database}.{self.snowflake.schema_}"
+
+    def _string_list_type(self) -> str:
+        return "ARRAY"
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        try:
+            opened = self.snowflake.get_connection()
+            conn = opened.__enter__()
+        except Exception as error:
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+            raise WarehouseUnavailableError(
+                f"Snowflake ({self.describe()}) unreachable or refusing the login ({first_line}); check the "
+                "REVIEW_PLATFORM_SNOWFLAKE_* variables and the network, then re-run: nothing was loaded."
+            ) from None
+        try:
+            yield conn
+        except BaseException as error:
+            opened.__exit__(type(error), error, error.__traceback__)
+            raise
+        else:
+            opened.__exit__(None, None, None)
+
+    def _execute(self, conn: Any, sql: str, parameters: list | None = None) -> None:
+        conn.cursor().execute(sql, parameters)
+
+    def _fetch(self, conn: Any, sql: str, parameters: list | None = None) -> pl.DataFrame:
+        cursor = conn.cursor().execute(sql, parameters)
+        names = [column.name.lower() for column in cursor.description]
+        # Snowflake returns NUMBER columns as Decimal or float: counts become plain integers here.
+        rows = [tuple(_plain(value) for value in row) for row in cursor.fetchall()]
+        return pl.DataFrame(rows, schema=names, orient="row")
+
+    def _stage(self, conn: Any, frame: pl.DataFrame) -> None:
+        # Imported through its module so that a patched connector (fakesnow, in tests) is honoured.
+        from snowflake.connector import pandas_tools
+
+        lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+        # A list travels as JSON text and becomes an ARRAY again in the insert (PARSE_JSON).
+        as_text = frame.with_columns(
+            pl.col(name).map_elements(lambda items: json.dumps(list(items)), return_dtype=pl.String) for name in lists
+        )
+        pandas_tools.write_pandas(
+            conn,
+            as_text.to_pandas(),
+            INCOMING_ROWS.upper(),
+            auto_create_table=True,
+            overwrite=True,
+            table_type="temporary",
+            quote_identifiers=False,
+            use_logical_type=True,
+        )
+
+    def _staged_column(self, name: str, dtype: pl.DataType) -> str:
+        return f"PARSE_JSON({name})::ARRAY" if isinstance(dtype, pl.List) else name
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value

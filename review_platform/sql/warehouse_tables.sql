@@ -1,4 +1,6 @@
 -- Warehouse tables, loaded one partition at a time (delete the partition, insert it whole, in one transaction).
+-- Columns follow review_platform/contract.py. {string_list} is VARCHAR[] on DuckDB, ARRAY on Snowflake.
+-- Statements are separated by semicolons; no semicolon inside a statement or a comment.
 CREATE TABLE IF NOT EXISTS curated_reviews (
     review_id       BIGINT NOT NULL,
     buyer_hash      VARCHAR NOT NULL,
@@ -17,7 +19,7 @@ CREATE TABLE IF NOT EXISTS curated_reviews (
     partition_date  DATE NOT NULL,
     topic           VARCHAR,
     topic_score     FLOAT,
-    secondary_topics VARCHAR[],  -- DuckDB list; ARRAY on Snowflake
+    secondary_topics {string_list},
     sentiment       VARCHAR,
     sentiment_score FLOAT,
     rating_mismatch BOOLEAN,

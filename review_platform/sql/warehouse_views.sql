@@ -1,4 +1,5 @@
--- Analyst-facing views. Plain ANSI SQL (FILTER, CASE, COALESCE) so that DuckDB and Snowflake read them alike.
+-- Analyst-facing views, in SQL that DuckDB and Snowflake read alike (count_if, window sums, CAST).
+-- Statements are separated by semicolons; no semicolon inside a statement or a comment.
 CREATE OR REPLACE VIEW vw_reviews_by_product AS
 SELECT
     p_id,
@@ -6,10 +7,10 @@ SELECT
     category_name,
     count(*) AS review_count,
     round(avg(rating), 2) AS avg_rating,
-    count(*) FILTER (WHERE sentiment = 'negative') AS negative_reviews,
-    count(*) FILTER (WHERE sentiment = 'positive') AS positive_reviews,
-    count(*) FILTER (WHERE topic = 'delivery') AS delivery_reviews,
-    count(*) FILTER (WHERE topic = 'defect_damage') AS defect_reviews,
+    count_if(sentiment = 'negative') AS negative_reviews,
+    count_if(sentiment = 'positive') AS positive_reviews,
+    count_if(topic = 'delivery') AS delivery_reviews,
+    count_if(topic = 'defect_damage') AS defect_reviews,
     max(created_at) AS last_review_at
 FROM curated_reviews
 GROUP BY p_id, product_name, category_name;
@@ -20,8 +21,8 @@ SELECT
     topic,
     count(*) AS review_count,
     round(avg(rating), 2) AS avg_rating,
-    count(*) FILTER (WHERE sentiment = 'negative') AS negative_reviews,
-    round(count(*) FILTER (WHERE sentiment = 'negative') * 1.0 / count(*), 4) AS negative_share
+    count_if(sentiment = 'negative') AS negative_reviews,
+    round(count_if(sentiment = 'negative') * 1.0 / count(*), 4) AS negative_share
 FROM curated_reviews
 GROUP BY category_name, topic;
 
