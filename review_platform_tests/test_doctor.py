@@ -1,6 +1,8 @@
 import datetime as dt
 import json
 
+import pytest
+
 from review_platform.cli import main
 from review_platform.pipeline import run_partitions
 from review_platform_tests.platform_fixture import make_platform
@@ -55,11 +57,14 @@ def test_doctor_on_a_healthy_platform_then_with_the_source_down(tmp_path, monkey
     assert findings["data lake"]["verdict"] == "ok", "one broken service does not hide the others"
 
 
-def test_demo_says_in_one_line_when_the_source_is_unreachable(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("command", ["demo", "status"])
+def test_demo_says_in_one_line_when_the_source_is_unreachable(tmp_path, monkeypatch, capsys, command):
+    """`demo` and `status` alike: one line naming the system and what to do, exit code 2, nothing written."""
     monkeypatch.setenv("REVIEW_PLATFORM_HOME", str(tmp_path))
     monkeypatch.setenv("REVIEW_PLATFORM_POSTGRES_URL", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
-    assert main(["demo"]) == 2
+    assert main([command]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: PostgreSQL source unreachable") and err.count("\n") == 1
-    assert "Traceback" not in err
-    assert not (tmp_path / "lake").exists(), "nothing was written past the failing layer"
+    assert "REVIEW_PLATFORM_POSTGRES_URL" in err and "Traceback" not in err
+    lake_files = [path for path in (tmp_path / "lake").rglob("*") if path.is_file()]
+    assert lake_files == [], "nothing was written past the failing layer"
