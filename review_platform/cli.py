@@ -305,11 +305,23 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     warnings.filterwarnings("ignore", category=UserWarning)
     args = build_parser().parse_args(argv)
+    from review_platform.resources.lake import LakeUnavailableError
+    from review_platform.resources.mongo import MongoUnavailableError, MongoWriteError
     from review_platform.resources.postgres import SourceSchemaError, SourceUnavailableError
+    from review_platform.resources.warehouse import WarehouseUnavailableError
 
+    # A system that is down or refuses: one line that names it and says what to do, no traceback.
+    clear_errors = (
+        SourceUnavailableError,
+        SourceSchemaError,
+        LakeUnavailableError,
+        WarehouseUnavailableError,
+        MongoUnavailableError,
+        MongoWriteError,
+    )
     try:
         return args.handler(args)
-    except (SourceUnavailableError, SourceSchemaError) as error:  # one line that says what to do, no traceback
+    except clear_errors as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

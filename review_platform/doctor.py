@@ -61,10 +61,12 @@ def examine(settings: Settings, resources: dict[str, object], instance: dg.Dagst
         return Verdict.OK, f"{where} answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
 
     def mongo() -> tuple[Verdict, str]:
-        missing = resources["mongo"].missing_indexes()
+        with resources["mongo"].session() as store:  # one connection: the embedded engine re-indexes on each
+            missing = store.missing_indexes() + store.missing_validators()
+            validators = store.guarantees()["mongo_validators"]
         if missing:
-            return Verdict.WARN, f"reachable, but indexes are missing: {', '.join(missing)}"
-        return Verdict.OK, "reachable, all required indexes present"
+            return Verdict.WARN, f"reachable, but indexes or validators are missing: {', '.join(missing)}"
+        return Verdict.OK, f"reachable, all required indexes present; validators {validators}"
 
     def slack() -> tuple[Verdict, str]:
         if not settings.alerts_enabled:

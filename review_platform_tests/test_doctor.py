@@ -43,6 +43,7 @@ def test_doctor_on_a_healthy_platform_then_with_the_source_down(tmp_path, monkey
         "freshness": "warn",  # the seeded day is in the past
         "last checks": verdicts["last checks"],
     }
+    assert "validators skipped: the embedded engine" in findings["mongo"]["detail"]
     assert verdicts["last checks"] in {"ok", "warn"}
     assert [call["path"] for call in SlackStandIn.received] == ["/api/auth.test"]
     assert "xoxb-doctor-secret" not in json.dumps(findings)

@@ -98,26 +98,30 @@ def mongo_collections(context: dg.AssetExecutionContext, lake: LakeResource, mon
     started = time.perf_counter()
     partition = context.partition_key
     curated, rejected = _curated_and_rejected(lake, partition)
-    mongo.ensure_indexes()
-    mongo.replace_partition("reviews", partition, _documents(curated))
-    mongo.replace_partition("rejected_reviews", partition, _documents(rejected))
-    stored = mongo.count_partition("reviews", partition)
-    documents = mongo.partition_texts(partition)
-    seconds = time.perf_counter() - started
-    mongo.record_run(
-        {
-            "run_id": context.run_id,
-            "partition_date": partition,
-            "reviews": curated.height,
-            "rejected_reviews": rejected.height,
-            "model_version": curated["model_version"][0] if curated.height else None,
-            "recorded_at": dt.datetime.now(dt.UTC),
-            **partition_journal(context.instance, context.run_id, partition, LINEAGE_BEFORE_SERVING),
-        }
-    )
-    missing = mongo.missing_indexes()
+    journal = partition_journal(context.instance, context.run_id, partition, LINEAGE_BEFORE_SERVING)
+    # One connection for the whole asset: the embedded engine rebuilds its query indexes on every connect.
+    with mongo.session() as store:
+        store.ensure_collections()
+        store.replace_partition("reviews", partition, _documents(curated))
+        store.replace_partition("rejected_reviews", partition, _documents(rejected))
+        stored = store.count_partition("reviews", partition)
+        documents = store.partition_texts(partition)
+        seconds = time.perf_counter() - started
+        store.record_run(
+            {
+                "run_id": context.run_id,
+                "partition_date": partition,
+                "reviews": curated.height,
+                "rejected_reviews": rejected.height,
+                "model_version": curated["model_version"][0] if curated.height else None,
+                "recorded_at": dt.datetime.now(dt.UTC),
+                **journal,
+            }
+        )
+        missing = store.missing_indexes()
+        guarantees = store.guarantees()
     yield dg.MaterializeResult(
-        metadata=layer_metadata(curated.height, stored, rejected.height, seconds),
+        metadata={**layer_metadata(curated.height, stored, rejected.height, seconds), **guarantees},
         check_results=[
             check_result("no_pii_in_mongo", no_leaking_rows(find_pii(documents, TEXT_COLUMNS), documents.height)),
             check_result(

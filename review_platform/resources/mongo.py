@@ -1,18 +1,42 @@
 """The serving store for applications: MongoDB via pymongo, or the on-disk litemongo engine by default.
 
 `url` is either `mongodb://...` (a real server) or `litemongo:///path/to/folder` (embedded, same pymongo API).
+
+Work goes through `MongoResource.session()`: one connection for everything an asset does, because the embedded
+engine rebuilds its query indexes on every connect (seconds at 100k documents). The one-shot methods of the
+resource (for the CLI, erasure and doctor) open a session per call and share its implementation.
+
+What differs between the two backends stays in here, so asset code never branches on which one it has:
+- validators: a real server gets `$jsonSchema` validators derived from the data contract (`validationAction:
+  error`); litemongo refuses collection options (`create_collection(validator=...)` raises NotImplementedError) and
+  would not enforce them anyway, so they are skipped there and `validators_enforced` says so;
+- partition replacement: one transaction where the server has them (replica set or mongos); elsewhere delete then
+  insert, and a failed insert removes what it wrote, so a partition is never half-written nor a mix of two runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote
 
 import dagster as dg
 import polars as pl
 import pymongo
+from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import (
+    BulkWriteError,
+    CollectionInvalid,
+    ConfigurationError,
+    ConnectionFailure,
+    OperationFailure,
+    PyMongoError,
+)
+
+from review_platform.contract import CATEGORISED_SCHEMA, REJECTED_SCHEMA, RejectionReason
 
 # (collection, keys, unique): the look-ups front-ends make, and the upsert key of each collection.
 REQUIRED_INDEXES: tuple[tuple[str, tuple[tuple[str, int], ...], bool], ...] = (
@@ -26,40 +50,212 @@ REQUIRED_INDEXES: tuple[tuple[str, tuple[tuple[str, int], ...], bool], ...] = (
 )
 
 EMBEDDED_SCHEME = "litemongo://"
+SERVER_SELECTION_TIMEOUT_MS = 10_000  # the default when the URL does not set serverSelectionTimeoutMS
+AUTHENTICATION_FAILED = 18  # the server's error code for wrong credentials: a connection problem, not a bug
+
+# What `mongo_collections` writes to `pipeline_runs` besides the free-form journal (`layers`, `checks`).
+PIPELINE_RUNS_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "partition_date": pl.Date(),
+    "reviews": pl.Int64(),
+    "rejected_reviews": pl.Int64(),
+    "model_version": pl.String(),
+    "recorded_at": pl.Datetime("us", "UTC"),
+}
+
+SERVED_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "reviews": CATEGORISED_SCHEMA,
+    "rejected_reviews": REJECTED_SCHEMA,
+    "pipeline_runs": PIPELINE_RUNS_SCHEMA,
+}
+
+# Every contract column is present in every document (polars writes a missing value as BSON null), so all are
+# required; only these must also hold a value: the index and partition keys, plus what validation guarantees for
+# accepted reviews (a buyer, a known product, a rating, a text) and what categorisation always sets.
+NOT_NULL: dict[str, frozenset[str]] = {
+    "reviews": frozenset(
+        {"review_id", "partition_date", "buyer_hash", "p_id", "rating", "text", "created_at", "topic", "sentiment"}
+    ),
+    "rejected_reviews": frozenset({"review_id", "partition_date", "reason"}),
+    "pipeline_runs": frozenset({"run_id", "partition_date", "reviews", "rejected_reviews", "recorded_at"}),
+}
+
+# Value rules the contract states beyond types: the rating rule of validation, the rejection reasons enum.
+VALUE_RULES: dict[str, dict[str, dict[str, Any]]] = {
+    "reviews": {"rating": {"minimum": 1, "maximum": 5}},
+    "rejected_reviews": {"reason": {"enum": [reason.value for reason in RejectionReason]}},
+}
+
+ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class MongoUnavailableError(RuntimeError):
+    """MongoDB could not be reached or refused the connection; the message says what to check."""
+
+
+class MongoWriteError(RuntimeError):
+    """A write was refused or broke (a partition replacement, a validator update); the message says what state
+    the data was left in and what to do."""
 
 
 def index_name(keys: Sequence[tuple[str, int]]) -> str:
     return "_".join(f"{field}_{direction}" for field, direction in keys)
 
 
-class MongoResource(dg.ConfigurableResource):
-    """Collections `reviews`, `rejected_reviews` and `pipeline_runs`."""
+def bson_type(dtype: pl.DataType) -> dict[str, Any]:
+    """The `$jsonSchema` type of a contract column once pymongo has encoded the value polars hands it."""
+    if dtype.is_integer():
+        return {"bsonType": ["int", "long"]}  # pymongo writes an int as int32 when it fits, else int64
+    if dtype.is_float():
+        return {"bsonType": ["double"]}
+    if dtype == pl.String():
+        return {"bsonType": ["string"]}
+    if dtype == pl.Boolean():
+        return {"bsonType": ["bool"]}
+    if isinstance(dtype, pl.Datetime):
+        return {"bsonType": ["date"]}
+    if dtype == pl.Date():
+        # BSON has no date-only type: a partition date travels as its ISO string, which is also the filter key.
+        return {"bsonType": ["string"], "pattern": ISO_DATE_PATTERN}
+    if isinstance(dtype, pl.List):
+        return {"bsonType": ["array"], "items": bson_type(dtype.inner)}
+    raise ValueError(f"no BSON type mapped for the contract type {dtype}: add it to bson_type")
 
-    url: str
-    database: str = "review_platform"
 
-    @contextmanager
-    def connect(self) -> Iterator[Database]:
-        if self.url.startswith(EMBEDDED_SCHEME):
-            import litemongo  # the embedded engine; a real deployment never imports it
+def json_schema_validator(collection: str) -> dict[str, Any]:
+    """The `$jsonSchema` validator of one served collection, derived from the data contract."""
+    schema, not_null, rules = SERVED_SCHEMAS[collection], NOT_NULL[collection], VALUE_RULES.get(collection, {})
+    properties = {}
+    for name, dtype in schema.items():
+        rule = bson_type(dtype)
+        if name not in not_null:
+            rule["bsonType"] = [*rule["bsonType"], "null"]
+        properties[name] = {**rule, **rules.get(name, {})}
+    return {
+        "$jsonSchema": {
+            "bsonType": "object",
+            "title": f"review_platform.{collection}",
+            "required": list(schema),
+            "properties": properties,
+        }
+    }
 
-            client = litemongo.connect(self.url.removeprefix(EMBEDDED_SCHEME))
-        else:
-            client = pymongo.MongoClient(self.url, serverSelectionTimeoutMS=10_000)
+
+def validator_options(collection: str) -> dict[str, Any]:
+    """The collection options a server is given: the validator, applied to every write, refusing bad documents."""
+    return {"validator": json_schema_validator(collection), "validationLevel": "strict", "validationAction": "error"}
+
+
+def supports_transactions(hello: Mapping[str, Any]) -> bool:
+    """Multi-document transactions need a replica set member or a mongos router, and sessions."""
+    topology_allows = "setName" in hello or hello.get("msg") == "isdbgrid"
+    return topology_allows and "logicalSessionTimeoutMinutes" in hello
+
+
+def _has_options(current: Mapping[str, Any] | None, collection: str) -> bool:
+    """Whether a collection's options (from listCollections) already carry the contract's validator."""
+    current = current or {}
+    return all(current.get(name) == value for name, value in validator_options(collection).items())
+
+
+def _hosts(url: str) -> str:
+    """The host list of a MongoDB URL, without the credentials or options it may carry."""
+    authority = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    return authority.rsplit("@", 1)[-1]
+
+
+def _summary(error: Exception, limit: int = 300) -> str:
+    """One line about a failure, never the documents a bulk error carries nor a topology dump."""
+    if isinstance(error, BulkWriteError):
+        refused = error.details.get("writeErrors", [])
+        first = refused[0].get("errmsg", "") if refused else ""
+        text = f"{len(refused)} document(s) refused, first: {first}"
+    else:
+        text = str(error).split(", Timeout:", 1)[0]  # pymongo appends its whole topology description
+    first_line = (text.strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"[:limit]
+
+
+class MongoSession:
+    """Everything the platform does to the serving store, on one open connection (not a pymongo ClientSession).
+
+    Obtain one from `MongoResource.session()`; it is only valid inside that `with` block.
+    """
+
+    def __init__(self, db: Database, *, server: bool, where: str) -> None:
+        self.db = db
+        self.where = where
+        # litemongo answers neither `hello` nor transactions; a server says which it is in its handshake reply.
+        self.hello: dict[str, Any] = self._hello() if server else {}
+        self.validators_enforced = server
+        self.transactional = supports_transactions(self.hello)
+
+    def _hello(self) -> dict[str, Any]:
         try:
-            yield client[self.database]
-        finally:
-            client.close()
+            return self.db.command("hello")
+        except OperationFailure:  # servers older than 4.4.2 only know the legacy name
+            return self.db.command("isMaster")
+
+    def guarantees(self) -> dict[str, str]:
+        """What this backend guarantees, in words, for asset metadata (and any report that wants them)."""
+        return {
+            "mongo_validators": "enforced ($jsonSchema, validationAction=error)"
+            if self.validators_enforced
+            else "skipped: the embedded engine does not support validators",
+            "mongo_partition_replace": "one transaction"
+            if self.transactional
+            else "delete then insert; a failed insert removes what it wrote",
+        }
+
+    def ensure_collections(self) -> list[str]:
+        """Validators (where enforced) then indexes; validators first, since an index creates its collection."""
+        self.ensure_validators()
+        return self.ensure_indexes()
+
+    def ensure_validators(self) -> list[str]:
+        """Create or update the `$jsonSchema` validators; returns the collections changed. A no-op when embedded."""
+        if not self.validators_enforced:
+            return []
+        changed = []
+        for collection in SERVED_SCHEMAS:
+            options = validator_options(collection)
+            current = self._collection_options(collection)
+            if current is None:
+                try:
+                    self.db.create_collection(collection, **options)
+                    changed.append(collection)
+                    continue
+                except CollectionInvalid:  # another writer created it meanwhile: fall through to collMod
+                    current = self._collection_options(collection) or {}
+            # collMod takes an exclusive collection lock: only issue it when the validator actually differs.
+            if not _has_options(current, collection):
+                try:
+                    self.db.command("collMod", collection, **options)
+                except OperationFailure as error:
+                    raise MongoWriteError(
+                        f"MongoDB at {self.where} refused to set the validator of {collection} ({_summary(error)}); "
+                        "the platform's Mongo user needs the collMod privilege (role dbAdmin) on its database."
+                    ) from None
+                changed.append(collection)
+        return changed
+
+    def _collection_options(self, collection: str) -> dict[str, Any] | None:
+        found = list(self.db.list_collections(filter={"name": collection}))
+        return found[0].get("options", {}) if found else None
+
+    def missing_validators(self) -> list[str]:
+        """Collections whose validator is absent or differs from the contract's (always none when embedded)."""
+        if not self.validators_enforced:
+            return []
+        return [name for name in SERVED_SCHEMAS if not _has_options(self._collection_options(name), name)]
 
     def ensure_indexes(self) -> list[str]:
-        with self.connect() as db:
-            for collection, keys, unique in REQUIRED_INDEXES:
-                db[collection].create_index(list(keys), unique=unique, name=index_name(keys))
+        for collection, keys, unique in REQUIRED_INDEXES:
+            self.db[collection].create_index(list(keys), unique=unique, name=index_name(keys))
         return [index_name(keys) for _, keys, _ in REQUIRED_INDEXES]
 
     def missing_indexes(self) -> list[str]:
-        with self.connect() as db:
-            present = {name: set(db[name].index_information()) for name in {c for c, _, _ in REQUIRED_INDEXES}}
+        present = {name: set(self.db[name].index_information()) for name in {c for c, _, _ in REQUIRED_INDEXES}}
         return [
             f"{collection}.{index_name(keys)}"
             for collection, keys, _ in REQUIRED_INDEXES
@@ -69,46 +265,177 @@ class MongoResource(dg.ConfigurableResource):
     def replace_partition(self, collection: str, partition_date: str, documents: list[dict[str, Any]]) -> int:
         """Make the partition's documents exactly `documents`: drop the partition, then one bulk insert.
 
-        Cheaper than per-document upserts on any engine (one delete by an indexed key, one batch of inserts);
-        readers may see the partition empty for that instant, never half of an old and half of a new one
-        mixed. A failed insert leaves it to the next run, which replaces it whole again.
+        Cheaper than per-document upserts on any engine (one delete by an indexed key, one batch of inserts).
+        Where the server has transactions both happen in one, so readers never see the partition empty and a
+        failure leaves the previous documents. Elsewhere a failure removes what this attempt wrote (everything
+        under the partition key, since the old documents were already deleted): the partition is left empty,
+        never half-written, and MongoWriteError says to re-run the asset (its retry policy does so first).
+        A transaction must commit within the server's transactionLifetimeLimitSeconds (60 s by default).
         """
-        with self.connect() as db:
-            target = db[collection]
-            target.delete_many({"partition_date": partition_date})
-            if documents:
-                target.insert_many(documents, ordered=False)
+        strays = sum(1 for document in documents if document.get("partition_date") != partition_date)
+        if strays:  # the clean-up below finds this attempt's documents by their partition key
+            raise ValueError(f"{strays} document(s) for {collection} partition {partition_date} carry another date")
+        target = self.db[collection]
+        if self.transactional:
+            try:
+                with self.db.client.start_session() as session:
+                    session.with_transaction(
+                        lambda session: self._delete_then_insert(target, partition_date, documents, session)
+                    )
+            except Exception as error:
+                unknown = isinstance(error, PyMongoError) and error.has_error_label("UnknownTransactionCommitResult")
+                state = (
+                    "the commit's outcome is unknown, the partition holds either its previous or its new documents"
+                    if unknown
+                    else "the transaction was rolled back, the previous documents stay"
+                )
+                raise self._write_error(collection, partition_date, error, state) from None
+            return len(documents)
+        try:
+            self._delete_then_insert(target, partition_date, documents, None)
+        except Exception as error:
+            try:
+                target.delete_many({"partition_date": partition_date})
+                state = "what this attempt wrote was removed, the partition is empty until it is re-run"
+            except Exception:
+                state = "what this attempt wrote could not be removed either, the partition may be incomplete"
+            raise self._write_error(collection, partition_date, error, state) from None
         return len(documents)
 
+    @staticmethod
+    def _delete_then_insert(
+        target: Collection, partition_date: str, documents: list[dict[str, Any]], session: ClientSession | None
+    ) -> None:
+        target.delete_many({"partition_date": partition_date}, session=session)
+        if documents:
+            target.insert_many(documents, ordered=False, session=session)
+
+    def _write_error(self, collection: str, partition_date: str, error: Exception, state: str) -> MongoWriteError:
+        return MongoWriteError(
+            f"MongoDB write to {collection} for partition {partition_date} failed at {self.where} "
+            f"({_summary(error)}); {state}. Re-run the mongo_collections asset for {partition_date}."
+        )
+
     def record_run(self, document: dict[str, Any]) -> None:
-        with self.connect() as db:
-            db.pipeline_runs.replace_one(
-                {"run_id": document["run_id"], "partition_date": document["partition_date"]},
-                document,
-                upsert=True,
-            )
+        self.db.pipeline_runs.replace_one(
+            {"run_id": document["run_id"], "partition_date": document["partition_date"]}, document, upsert=True
+        )
 
     def delete_buyer(self, collection: str, buyer_hash: str) -> int:
-        with self.connect() as db:
-            return db[collection].delete_many({"buyer_hash": buyer_hash}).deleted_count
+        return self.db[collection].delete_many({"buyer_hash": buyer_hash}).deleted_count
 
     def partition_texts(self, partition_date: str) -> pl.DataFrame:
         """review_id, title and text of a partition's reviews and rejected reviews, as served."""
         rows = []
-        with self.connect() as db:
-            for collection in ("reviews", "rejected_reviews"):
-                rows += db[collection].find(
-                    {"partition_date": partition_date}, {"_id": 0, "review_id": 1, "title": 1, "text": 1}
-                )
+        for collection in ("reviews", "rejected_reviews"):
+            rows += self.db[collection].find(
+                {"partition_date": partition_date}, {"_id": 0, "review_id": 1, "title": 1, "text": 1}
+            )
         schema = {"review_id": pl.Int64(), "title": pl.String(), "text": pl.String()}
         return pl.DataFrame(rows, schema=schema)
 
     def count_partition(self, collection: str, partition_date: str) -> int:
         """One partition's documents, through the partition_date index (no sweep of the collection)."""
-        with self.connect() as db:
-            return db[collection].count_documents({"partition_date": partition_date})
+        return self.db[collection].count_documents({"partition_date": partition_date})
 
     def count_by_partition(self, collection: str) -> dict[str, int]:
+        rows = self.db[collection].aggregate([{"$group": {"_id": "$partition_date", "n": {"$sum": 1}}}])
+        return {row["_id"]: row["n"] for row in rows}
+
+
+class MongoResource(dg.ConfigurableResource):
+    """Collections `reviews`, `rejected_reviews` and `pipeline_runs`."""
+
+    url: str
+    database: str = "review_platform"
+
+    @property
+    def embedded(self) -> bool:
+        return self.url.startswith(EMBEDDED_SCHEME)
+
+    def _where(self) -> str:
+        if self.embedded:
+            return f"the embedded store {self.url.removeprefix(EMBEDDED_SCHEME)}"
+        return f"{_hosts(self.url)} (database {self.database})"
+
+    def _client(self) -> Any:
+        if self.embedded:
+            import litemongo  # the embedded engine; a real deployment never imports it
+
+            return litemongo.connect(self.url.removeprefix(EMBEDDED_SCHEME))
+        # A timeout written in the URL wins: pymongo lets a keyword argument override the URL's option.
+        if "serverselectiontimeoutms=" in self.url.lower():
+            return pymongo.MongoClient(self.url)
+        return pymongo.MongoClient(self.url, serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS)
+
+    def _unavailable(self, error: Exception) -> MongoUnavailableError:
+        summary = _summary(error)
+        credentials = self.url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[0]
+        for secret in {credentials, unquote(credentials)} - {""}:  # a driver message never gets to echo them
+            summary = summary.replace(secret, "***")
+        return MongoUnavailableError(
+            f"MongoDB at {self._where()} unreachable or refusing the connection ({summary}); check "
+            "REVIEW_PLATFORM_MONGO_URL (hosts, credentials, TLS, replica set) and that the server is up and "
+            "reachable from here, then re-run mongo_collections."
+        )
+
+    @contextmanager
+    def connect(self) -> Iterator[Database]:
+        """The raw pymongo Database, for tools and tests; platform code uses `session()`."""
+        try:
+            client = self._client()
+        except ConfigurationError as error:  # a malformed URL or an unresolvable mongodb+srv name
+            raise self._unavailable(error) from None
+        try:
+            yield client[self.database]
+        except ConnectionFailure as error:
+            raise self._unavailable(error) from None
+        except OperationFailure as error:
+            if error.code == AUTHENTICATION_FAILED:
+                raise self._unavailable(error) from None
+            raise
+        finally:
+            client.close()
+
+    @contextmanager
+    def session(self) -> Iterator[MongoSession]:
+        """One connection for a whole unit of work; MongoUnavailableError if the server cannot be reached."""
         with self.connect() as db:
-            rows = db[collection].aggregate([{"$group": {"_id": "$partition_date", "n": {"$sum": 1}}}])
-            return {row["_id"]: row["n"] for row in rows}
+            yield MongoSession(db, server=not self.embedded, where=self._where())
+
+    # One-shot calls for the CLI, erasure and doctor: each opens its own session.
+    def ensure_collections(self) -> list[str]:
+        with self.session() as mongo:
+            return mongo.ensure_collections()
+
+    def ensure_indexes(self) -> list[str]:
+        with self.session() as mongo:
+            return mongo.ensure_indexes()
+
+    def missing_indexes(self) -> list[str]:
+        with self.session() as mongo:
+            return mongo.missing_indexes()
+
+    def replace_partition(self, collection: str, partition_date: str, documents: list[dict[str, Any]]) -> int:
+        with self.session() as mongo:
+            return mongo.replace_partition(collection, partition_date, documents)
+
+    def record_run(self, document: dict[str, Any]) -> None:
+        with self.session() as mongo:
+            mongo.record_run(document)
+
+    def delete_buyer(self, collection: str, buyer_hash: str) -> int:
+        with self.session() as mongo:
+            return mongo.delete_buyer(collection, buyer_hash)
+
+    def partition_texts(self, partition_date: str) -> pl.DataFrame:
+        with self.session() as mongo:
+            return mongo.partition_texts(partition_date)
+
+    def count_partition(self, collection: str, partition_date: str) -> int:
+        with self.session() as mongo:
+            return mongo.count_partition(collection, partition_date)
+
+    def count_by_partition(self, collection: str) -> dict[str, int]:
+        with self.session() as mongo:
+            return mongo.count_by_partition(collection)
