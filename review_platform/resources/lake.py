@@ -2,10 +2,15 @@
 
 Layout: `<zone>/<dataset>/date=<partition>/part-<id>.parquet` plus `_manifest.json`. The manifest is the commit
 point of a partition: data files are written first under fresh names, then the manifest is swapped in
-atomically, then the files of the manifest it replaced are deleted. A reader that goes through the manifest
-never sees a half-written partition, and a crashed write leaves the previous version readable. Two writers of
-the same partition cannot break it either: each deletes only what the manifest it replaced listed, never a file
-another writer may be about to commit; files left by crashed writers are swept once they are an hour old.
+atomically (a rename on a local disk, one PUT on S3), then the files of the manifest it replaced are deleted, as
+a best effort: the write is committed by then. A reader that goes through the manifest never sees a half-written
+partition, and a crashed write leaves the previous version readable. Two writers of the same partition cannot
+break it either: each deletes only what the manifest it replaced listed, never a file another writer may be about
+to commit; files left by crashed writers are swept once they are an hour old.
+
+On S3 every request is retried by the AWS SDK's standard strategy (backoff with jitter) and bounded by timeouts; the
+lake URL may tune them: `?max_attempts=3&connect_timeout=5&request_timeout=10` (seconds). What still fails after
+the retries is one LakeUnavailableError naming the lake and what to do.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dagster as dg
 import polars as pl
@@ -32,6 +38,22 @@ MANIFEST_NAME = "_manifest.json"
 # Every zone holds the same dataset, reviews, at a different stage.
 REVIEWS_DATASET = "reviews"
 ORPHAN_AGE = dt.timedelta(hours=1)
+
+# Retries and timeouts of the S3 client unless the lake URL says otherwise. Three attempts is the AWS standard
+# mode's own default. On Linux the SDK's curl client applies request_timeout as "under 1 byte/s for that many
+# seconds" over curl's ~5 s moving window, so a silent endpoint is given up on after about request_timeout + 5 s
+# per attempt; 10 s leaves room for a slow but live endpoint.
+S3_CLIENT_DEFAULTS: dict[str, float] = {"max_attempts": 3, "connect_timeout": 5.0, "request_timeout": 10.0}
+# Query parameters pyarrow's own s3:// URIs accept, passed on as they are.
+_PYARROW_S3_OPTIONS: dict[str, type] = {
+    "region": str,
+    "scheme": str,
+    "endpoint_override": str,
+    "tls_ca_file_path": str,
+    "allow_bucket_creation": bool,
+    "allow_bucket_deletion": bool,
+    "allow_delayed_open": bool,
+}
 
 
 class Zone(StrEnum):
@@ -62,24 +84,100 @@ class LakeUnavailableError(RuntimeError):
     """The lake's storage could not be reached or refused the request; the message says what to check."""
 
 
-def _reports_outages(method: Callable[..., T]) -> Callable[..., T]:
-    """Turn storage and network failures into one clear LakeUnavailableError (a missing file stays itself)."""
+def lake_location(url: str) -> str:
+    """The lake URL fit for messages: without credentials or query parameters."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}".rstrip("/")
 
-    @functools.wraps(method)
-    def wrapper(self: LakeResource, *args: Any, **kwargs: Any) -> T:
+
+def s3_filesystem(url: str) -> tuple[pafs.S3FileSystem, str]:
+    """The S3 filesystem and root (`bucket/prefix`) that an `s3://` lake URL describes.
+
+    Takes the query parameters pyarrow's s3:// URIs take, plus `max_attempts`, `connect_timeout` and
+    `request_timeout` (seconds) for the retry strategy and timeouts, which pyarrow's URIs cannot set.
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    options: dict[str, Any] = {}
+    for name, value in query.items():
+        kind = _PYARROW_S3_OPTIONS.get(name)
+        if kind is bool:
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"lake URL parameter {name} must be true or false, not {value!r}")
+            options[name] = value.lower() in ("true", "1")
+        elif kind is not None:
+            options[name] = value
+        elif name not in S3_CLIENT_DEFAULTS:
+            known = ", ".join(sorted([*_PYARROW_S3_OPTIONS, *S3_CLIENT_DEFAULTS]))
+            raise ValueError(f"unknown lake URL parameter {name!r}: REVIEW_PLATFORM_LAKE_URL takes {known}")
+    attempts, connect_timeout, request_timeout = _s3_client_settings(query)
+    bucket = parts.netloc.rpartition("@")[2]
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    # Lets a small file go up as one PutObject rather than a multipart upload's three requests: fewer requests to
+    # fail, and a failed one leaves no incomplete multipart upload behind (stored, billed and unseen on S3).
+    options.setdefault("allow_delayed_open", True)
+    if "region" not in options and "endpoint_override" not in options:
+        # As pyarrow's own s3:// URIs do: ask AWS where the bucket lives.
+        options["region"] = pafs.resolve_s3_region(bucket)
+    filesystem = pafs.S3FileSystem(
+        **options,
+        retry_strategy=pafs.AwsStandardS3RetryStrategy(max_attempts=attempts),
+        connect_timeout=connect_timeout,
+        request_timeout=request_timeout,
+    )
+    return filesystem, f"{bucket}{parts.path}".rstrip("/")
+
+
+def _s3_client_settings(query: dict[str, str]) -> tuple[int, float, float]:
+    """max_attempts, connect_timeout and request_timeout from a lake URL's query, defaults filled in."""
+    settings = []
+    for name, default in S3_CLIENT_DEFAULTS.items():
+        value = query.get(name, str(default))
         try:
-            return method(self, *args, **kwargs)
-        except FileNotFoundError:
-            raise
-        except OSError as error:
-            where = self.url.split("?", 1)[0]
-            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
-            raise LakeUnavailableError(
-                f"data lake at {where} unreachable or refusing ({first_line}); check REVIEW_PLATFORM_LAKE_URL, "
-                "the storage credentials and the network, then re-run: nothing was committed for this partition."
-            ) from None
+            number = float(value)
+        except ValueError:
+            number = 0.0
+        if not number > 0 or (name == "max_attempts" and not number.is_integer()):
+            raise ValueError(f"lake URL parameter {name} must be a positive number, not {value!r}")
+        settings.append(number)
+    attempts, connect_timeout, request_timeout = settings
+    return int(attempts), connect_timeout, request_timeout
 
-    return wrapper
+
+def _reports_outages(consequence: str = "") -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Turn storage and network failures into one clear LakeUnavailableError (a missing file stays itself).
+
+    `consequence` tells the reader what state the failure left behind, e.g. that nothing was committed.
+    """
+
+    def decorate(method: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(method)
+        def wrapper(self: LakeResource, *args: Any, **kwargs: Any) -> T:
+            try:
+                return method(self, *args, **kwargs)
+            except FileNotFoundError:
+                raise
+            except OSError as error:
+                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+                attempts = ""
+                if self.url.startswith("s3://"):
+                    # The URL parsed when the filesystem was built, so its settings are valid here.
+                    query = dict(parse_qsl(urlsplit(self.url).query, keep_blank_values=True))
+                    count = _s3_client_settings(query)[0]
+                    attempts = f" after {count} attempt{'s' if count != 1 else ''}"
+                raise LakeUnavailableError(
+                    f"data lake at {lake_location(self.url)} unreachable, refusing or timing out{attempts} "
+                    f"({first_line}); check REVIEW_PLATFORM_LAKE_URL, the storage credentials and the network, "
+                    f"then re-run{consequence}."
+                ) from None
+
+        return wrapper
+
+    return decorate
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -92,10 +190,12 @@ class LakeResource(dg.ConfigurableResource):
             filesystem = pafs.LocalFileSystem()
             filesystem.create_dir(self.url, recursive=True)
             return filesystem, self.url.rstrip("/")
+        if self.url.startswith("s3://"):
+            return s3_filesystem(self.url)
         filesystem, root = pafs.FileSystem.from_uri(self.url)
         return filesystem, root.rstrip("/")
 
-    @_reports_outages
+    @_reports_outages(": nothing was committed for this partition, its previous version stays readable")
     def write_partition(
         self, ref: PartitionRef, frame: pl.DataFrame, extra: dict[str, Any] | None = None
     ) -> dict[str, Any]:
@@ -127,17 +227,35 @@ class LakeResource(dg.ConfigurableResource):
             "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             **(extra or {}),
         }
+        self._commit_manifest(filesystem, folder, json.dumps(manifest, indent=2).encode())
+        # Committed: what follows only tidies up, and what it leaves behind is swept by a later write.
+        superseded = {entry["path"] for entry in (replaced or {}).get("files", [])} - {file_name}
+        try:
+            for name in superseded:
+                # A concurrent writer of the same partition may have deleted it first.
+                with contextlib.suppress(FileNotFoundError):
+                    filesystem.delete_file(f"{folder}/{name}")
+            self._sweep_orphans(filesystem, folder, keep={file_name, MANIFEST_NAME})
+        except OSError as error:
+            dg.get_dagster_logger().warning(
+                f"{ref.folder} committed, but removing the files it replaced failed ({str(error)[:200]}); "
+                "a later write of the partition sweeps them."
+            )
+        return manifest
+
+    @staticmethod
+    def _commit_manifest(filesystem: pafs.FileSystem, folder: str, payload: bytes) -> None:
+        """Swap in the partition's new manifest whole: readers see the previous one or this one, nothing between."""
+        if isinstance(filesystem, pafs.S3FileSystem):
+            # An object store PUT is atomic; pyarrow's move would be a copy then a delete, and a failing delete
+            # would report an error for a partition that was in fact committed.
+            with filesystem.open_output_stream(f"{folder}/{MANIFEST_NAME}") as out:
+                out.write(payload)
+            return
         staged_manifest = f"{folder}/{MANIFEST_NAME}.{uuid.uuid4().hex}.tmp"
         with filesystem.open_output_stream(staged_manifest) as out:
-            out.write(json.dumps(manifest, indent=2).encode())
+            out.write(payload)
         filesystem.move(staged_manifest, f"{folder}/{MANIFEST_NAME}")
-        superseded = {entry["path"] for entry in (replaced or {}).get("files", [])} - {file_name}
-        for name in superseded:
-            # A concurrent writer of the same partition may have deleted it first.
-            with contextlib.suppress(FileNotFoundError):
-                filesystem.delete_file(f"{folder}/{name}")
-        self._sweep_orphans(filesystem, folder, keep={file_name, MANIFEST_NAME})
-        return manifest
 
     @staticmethod
     def _sweep_orphans(filesystem: pafs.FileSystem, folder: str, keep: set[str]) -> None:
@@ -150,7 +268,7 @@ class LakeResource(dg.ConfigurableResource):
             if modified < cutoff:
                 filesystem.delete_file(info.path)
 
-    @_reports_outages
+    @_reports_outages()
     def read_manifest(self, ref: PartitionRef) -> dict[str, Any] | None:
         filesystem, root = self._filesystem()
         path = f"{root}/{ref.folder}/{MANIFEST_NAME}"
@@ -159,7 +277,7 @@ class LakeResource(dg.ConfigurableResource):
         with filesystem.open_input_stream(path) as stream:
             return json.loads(stream.read())
 
-    @_reports_outages
+    @_reports_outages()
     def read_partition(self, ref: PartitionRef, verify: bool = False) -> pl.DataFrame:
         """The partition's rows as its manifest lists them; `verify` also checks sizes and checksums."""
         manifest = self.read_manifest(ref)
@@ -182,7 +300,7 @@ class LakeResource(dg.ConfigurableResource):
             frames.append(pl.read_parquet(io.BytesIO(payload)))
         return pl.concat(frames) if frames else pl.DataFrame()
 
-    @_reports_outages
+    @_reports_outages()
     def verify_partition(self, ref: PartitionRef, min_bytes: int = 100) -> list[str]:
         """Everything wrong with a partition against its manifest; empty when it is sound.
 
@@ -216,7 +334,7 @@ class LakeResource(dg.ConfigurableResource):
             problems.append(f"{ref.folder}: {rows} rows where the manifest says {manifest['row_count']}")
         return problems
 
-    @_reports_outages
+    @_reports_outages()
     def delete_partition(self, ref: PartitionRef) -> int:
         """Remove a partition whole (manifest first, so it is never seen half-deleted); returns its row count."""
         manifest = self.read_manifest(ref)
@@ -228,7 +346,7 @@ class LakeResource(dg.ConfigurableResource):
         filesystem.delete_dir(folder)
         return manifest["row_count"]
 
-    @_reports_outages
+    @_reports_outages()
     def probe(self) -> None:
         """Write, read back and delete a small object: raises when the lake cannot be used."""
         filesystem, root = self._filesystem()
@@ -246,7 +364,7 @@ class LakeResource(dg.ConfigurableResource):
         manifests = (self.read_manifest(PartitionRef(zone, dataset, key)) for key in partition_keys)
         return [manifest["row_count"] for manifest in manifests if manifest is not None]
 
-    @_reports_outages
+    @_reports_outages()
     def list_partitions(self, zone: Zone, dataset: str) -> list[str]:
         filesystem, root = self._filesystem()
         folder = f"{root}/{zone}/{dataset}"
