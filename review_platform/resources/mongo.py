@@ -44,7 +44,8 @@ REQUIRED_INDEXES: tuple[tuple[str, tuple[tuple[str, int], ...], bool], ...] = (
     ("reviews", (("partition_date", 1),), False),
     ("reviews", (("p_id", 1), ("created_at", -1)), False),
     ("reviews", (("topic", 1), ("sentiment", 1)), False),
-    ("rejected_reviews", (("review_id", 1),), True),
+    # Not unique: a source that repeats a review id has each copy rejected, and every rejection is kept.
+    ("rejected_reviews", (("review_id", 1),), False),
     ("rejected_reviews", (("partition_date", 1), ("reason", 1)), False),
     ("pipeline_runs", (("run_id", 1), ("partition_date", 1)), True),
 )
@@ -251,7 +252,11 @@ class MongoSession:
 
     def ensure_indexes(self) -> list[str]:
         for collection, keys, unique in REQUIRED_INDEXES:
-            self.db[collection].create_index(list(keys), unique=unique, name=index_name(keys))
+            name = index_name(keys)
+            existing = self.db[collection].index_information().get(name)
+            if existing is not None and bool(existing.get("unique")) != unique:
+                self.db[collection].drop_index(name)  # an index from an earlier release, with other options
+            self.db[collection].create_index(list(keys), unique=unique, name=name)
         return [index_name(keys) for _, keys, _ in REQUIRED_INDEXES]
 
     def missing_indexes(self) -> list[str]:

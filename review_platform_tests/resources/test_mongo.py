@@ -430,3 +430,19 @@ def test_mongo_partition_replace_indexes_and_runs(tmp_path):
     with mongo.connect() as db:
         assert db.pipeline_runs.count_documents({}) == 1
         assert db.reviews.find_one({"review_id": 3}) is None
+
+
+def test_rejections_of_a_repeated_review_id_are_all_kept_and_old_unique_indexes_are_replaced(tmp_path):
+    mongo = MongoResource(url=f"litemongo://{tmp_path / 'mongo'}")
+    with mongo.connect() as db:  # the unique index an earlier release created
+        db.rejected_reviews.create_index([("review_id", 1)], unique=True, name="review_id_1")
+    mongo.ensure_indexes()
+    mongo.ensure_indexes()  # idempotent once the options match
+    with mongo.connect() as db:
+        assert not db.rejected_reviews.index_information()["review_id_1"].get("unique")
+    copies = [
+        {"review_id": 4, "partition_date": "2026-11-01", "reason": reason}
+        for reason in ("empty_text", "duplicate_review", "duplicate_review")
+    ]
+    assert mongo.replace_partition("rejected_reviews", "2026-11-01", copies) == 3
+    assert mongo.count_partition("rejected_reviews", "2026-11-01") == 3
