@@ -20,7 +20,8 @@ class RejectionReason(StrEnum):
     INVALID_RATING = "invalid_rating"  # missing or outside 1..5
     EMPTY_TEXT = "empty_text"  # empty, blank, or no letter or digit (emoji only)
     TEXT_TOO_LONG = "text_too_long"  # longer than MAX_TEXT_CHARS
-    DUPLICATE_REVIEW = "duplicate_review"  # same buyer, product and text as an earlier review that day
+    # same buyer, product and text as an earlier review that day, or a review id already in the extract
+    DUPLICATE_REVIEW = "duplicate_review"
 
 
 MAX_TEXT_CHARS = 20_000

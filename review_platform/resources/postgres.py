@@ -145,6 +145,12 @@ class PostgresResource(dg.ConfigurableResource):
                     "review_platform/sql/source_schema.sql; align the source or the extract (and the data "
                     "contract), then re-run the partition."
                 ) from None
+            except (psycopg.errors.UndefinedFunction, psycopg.errors.DatatypeMismatch) as error:
+                raise SourceSchemaError(
+                    f"a source column changed type: {error.diag.message_primary}. The extract expects the types "
+                    "of review_platform/sql/source_schema.sql; align the source or the extract (and the data "
+                    "contract), then re-run the partition."
+                ) from None
             except psycopg.OperationalError as error:
                 raise SourceUnavailableError(
                     f"the connection to PostgreSQL broke during the extract ({type(error).__name__}); nothing was "
@@ -153,7 +159,15 @@ class PostgresResource(dg.ConfigurableResource):
         buffer.seek(0)
         # CSV carries timestamps and booleans as text and 0/1; both are typed here in one vectorised pass.
         raw_types = {**SOURCE_SCHEMA, "created_at": pl.String(), "buyer_has_orders": pl.Int8()}
-        frame = pl.read_csv(buffer, schema=raw_types)
+        try:
+            frame = pl.read_csv(buffer, schema=raw_types)
+        except pl.exceptions.ComputeError as error:  # a value the contract type cannot hold, never coerced
+            first_line = (str(error).strip().splitlines() or ["unparsable value"])[0][:200]
+            raise SourceSchemaError(
+                f"a source column changed type: {first_line}. The extract expects the types of "
+                "review_platform/sql/source_schema.sql; align the source or the extract (and the data contract), "
+                "then re-run the partition: nothing was written for it."
+            ) from None
         return frame.with_columns(
             pl.col("created_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC"),
             pl.col("buyer_has_orders").cast(pl.Boolean),
