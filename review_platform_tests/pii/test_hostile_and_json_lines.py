@@ -38,10 +38,14 @@ def test_markup_and_scripts():
     assert "<script>" in redacted
 
 
-def seconds(function, *args) -> float:
-    started = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - started
+def cpu_seconds(function, *args) -> float:
+    """The best of two runs, in this process's CPU time: other jobs on the machine do not count."""
+    costs = []
+    for _ in range(2):
+        started = time.process_time()
+        function(*args)
+        costs.append(time.process_time() - started)
+    return min(costs)
 
 
 @pytest.mark.parametrize(
@@ -49,10 +53,10 @@ def seconds(function, *args) -> float:
     ["a", "a.", "1 ", "1111 ", "x@y.", "+33 6 ", "FR76 ", "http://", "ab:", "12 rue ", "Thanks, ", "Marie ", "éÉ'-"],
 )
 def test_adversarial_repetitions_cost_linear_time(unit):
-    # Eight times the text may cost about eight times as much, never the sixty-four of a quadratic regex.
+    # A complexity check, not a speed target: eight times the text may cost about eight times as much CPU, never
+    # the sixty-four of a regex that backtracks quadratically (the margin absorbs cache effects).
     small, large = unit * (12_500 // len(unit)), unit * (100_000 // len(unit))
-    small_s = min(seconds(detect, small) for _ in range(2))
-    assert seconds(detect, large) < 24 * small_s + 0.5
+    assert cpu_seconds(detect, large) < 24 * cpu_seconds(detect, small) + 0.5
 
 
 def test_a_long_text_with_pii_everywhere():
