@@ -16,7 +16,11 @@ What differs between the two backends stays in here, so asset code never branche
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import atexit
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote
@@ -88,6 +92,34 @@ VALUE_RULES: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+# pymongo's advice: one client per process, reused; it holds the connection pool. The embedded engine gains more:
+# each new connection rebuilds its in-memory query indexes from every document (~5 s at 100k documents), so a
+# client kept across assets and partitions pays that once (it still notices other processes' writes itself).
+# A few clients are kept, least recently used closed first: tests and tools open many stores in one process.
+SHARED_CLIENTS_KEPT = 4
+_shared_clients: OrderedDict[tuple[int, int, str], Any] = OrderedDict()
+_shared_clients_lock = threading.Lock()
+
+
+def _shared_client(key: tuple[int, int, str], open_client: Callable[[], Any]) -> Any:
+    """The open client for `key` (process, owning thread, URL), opened on first use."""
+    with _shared_clients_lock:
+        client = _shared_clients.pop(key, None) or open_client()
+        _shared_clients[key] = client
+        while len(_shared_clients) > SHARED_CLIENTS_KEPT:
+            _, oldest = _shared_clients.popitem(last=False)
+            oldest.close()
+        return client
+
+
+@atexit.register
+def close_shared_clients() -> None:
+    """Close every shared client (at exit; or before deleting a store, so nothing holds its files)."""
+    with _shared_clients_lock:
+        while _shared_clients:
+            _shared_clients.popitem()[1].close()
 
 
 class MongoUnavailableError(RuntimeError):
@@ -364,6 +396,11 @@ class MongoResource(dg.ConfigurableResource):
         return f"{_hosts(self.url)} (database {self.database})"
 
     def _client(self) -> Any:
+        # The embedded engine's SQLite connections belong to the thread that opened them; pymongo's are shared.
+        owner = threading.get_ident() if self.embedded else 0
+        return _shared_client((os.getpid(), owner, self.url), self._open_client)
+
+    def _open_client(self) -> Any:
         if self.embedded:
             import litemongo  # the embedded engine; a real deployment never imports it
 
@@ -386,7 +423,10 @@ class MongoResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[Database]:
-        """The raw pymongo Database, for tools and tests; platform code uses `session()`."""
+        """The raw pymongo Database, for tools and tests; platform code uses `session()`.
+
+        The client behind it is the process's shared one for this URL (see `_shared_client`): leaving the block
+        does not close it."""
         try:
             client = self._client()
         except ConfigurationError as error:  # a malformed URL or an unresolvable mongodb+srv name
@@ -399,8 +439,6 @@ class MongoResource(dg.ConfigurableResource):
             if error.code == AUTHENTICATION_FAILED:
                 raise self._unavailable(error) from None
             raise
-        finally:
-            client.close()
 
     @contextmanager
     def session(self) -> Iterator[MongoSession]:

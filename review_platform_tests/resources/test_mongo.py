@@ -25,6 +25,7 @@ from review_platform.resources.mongo import (
     MongoUnavailableError,
     MongoWriteError,
     bson_type,
+    close_shared_clients,
     index_name,
     json_schema_validator,
     supports_transactions,
@@ -42,7 +43,9 @@ def mongo(tmp_path) -> MongoResource:
 
 @pytest.fixture
 def connections(monkeypatch) -> list[str]:
-    """Every litemongo connection opened during the test (the engine rebuilds its indexes on each)."""
+    """Every litemongo connection opened during the test (the engine rebuilds its indexes on each), counted from
+    an empty pool of shared clients."""
+    close_shared_clients()
     opened: list[str] = []
     real_connect = litemongo.connect
 
@@ -171,7 +174,9 @@ def test_a_session_does_all_of_an_assets_work_on_one_connection(mongo, connectio
         assert store.count_by_partition("rejected_reviews") == {DAY: 1}
     assert len(connections) == 1
     assert mongo.count_partition("reviews", DAY) == 2, "the one-shot call sees what the session wrote"
-    assert len(connections) == 2, "a one-shot call opens its own connection"
+    assert len(connections) == 1, "a one-shot call reuses the process's client"
+    other = MongoResource(url=mongo.url)
+    assert other.count_partition("reviews", DAY) == 2 and len(connections) == 1, "one client per URL, not per resource"
 
 
 def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, connections):
@@ -186,6 +191,8 @@ def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, conne
     result = dg.materialize([mongo_collections], partition_key=DAY, resources={"lake": lake, "mongo": mongo})
     assert result.success
     assert len(connections) == 1, "was one connection per call (7 per run), each rebuilding the engine's indexes"
+    again = dg.materialize([mongo_collections], partition_key=DAY, resources={"lake": lake, "mongo": mongo})
+    assert again.success and len(connections) == 1, "the next run in the process keeps the client (and its indexes)"
     metadata = result.asset_materializations_for_node("mongo_collections")[0].metadata
     assert metadata["rows_out"].value == 2
     assert metadata["mongo_validators"].value.startswith("skipped")
