@@ -174,9 +174,17 @@ def test_a_session_does_all_of_an_assets_work_on_one_connection(mongo, connectio
         assert store.count_by_partition("rejected_reviews") == {DAY: 1}
     assert len(connections) == 1
     assert mongo.count_partition("reviews", DAY) == 2, "the one-shot call sees what the session wrote"
-    assert len(connections) == 1, "a one-shot call reuses the process's client"
-    other = MongoResource(url=mongo.url)
-    assert other.count_partition("reviews", DAY) == 2 and len(connections) == 1, "one client per URL, not per resource"
+    assert len(connections) == 2, "a one-shot call opens (and closes) its own connection"
+
+
+def test_a_mongodb_server_gets_one_client_per_process_and_url():
+    """pymongo connects lazily: building clients needs no server."""
+    url = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
+    with MongoResource(url=url).connect() as first, MongoResource(url=url, database="other").connect() as second:
+        assert first.client is second.client, "one connection pool, whichever resource or database asks"
+    with MongoResource(url=url).connect() as again:
+        assert again.client is first.client, "leaving the block does not close the shared client"
+    close_shared_clients()
 
 
 def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, connections):
@@ -191,8 +199,6 @@ def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, conne
     result = dg.materialize([mongo_collections], partition_key=DAY, resources={"lake": lake, "mongo": mongo})
     assert result.success
     assert len(connections) == 1, "was one connection per call (7 per run), each rebuilding the engine's indexes"
-    again = dg.materialize([mongo_collections], partition_key=DAY, resources={"lake": lake, "mongo": mongo})
-    assert again.success and len(connections) == 1, "the next run in the process keeps the client (and its indexes)"
     metadata = result.asset_materializations_for_node("mongo_collections")[0].metadata
     assert metadata["rows_out"].value == 2
     assert metadata["mongo_validators"].value.startswith("skipped")
