@@ -16,6 +16,7 @@ import dagster as dg
 
 from review_platform.definitions import ALL_ASSETS, build_definitions
 from review_platform.defs.reporting import LAYER_FIGURES
+from review_platform.memory import release_freed_memory
 from review_platform.quality.checks import reconciliation_problems
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 
@@ -66,6 +67,7 @@ def run_partitions(
             if not evaluation.passed
         ]
         runs.append(run)
+        release_freed_memory()  # the next partition starts from what is in use, not from the last one's peak
         on_progress(index, len(partitions), partition, run)
     return runs
 

@@ -13,8 +13,6 @@ runs under `torch.inference_mode` with the thread count set once at load. The on
 from __future__ import annotations
 
 import copy
-import ctypes
-import ctypes.util
 import dataclasses
 import functools
 import hashlib
@@ -25,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
+
+from review_platform.memory import release_freed_memory
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_TOKENS = 256
@@ -115,24 +115,6 @@ def _embed_batch(network: torch.nn.Module, input_ids: torch.Tensor, attention_ma
     mask = attention_mask.unsqueeze(-1).to(torch.float32)
     pooled = (hidden.to(torch.float32) * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
     return torch.nn.functional.normalize(pooled, dim=1).numpy()
-
-
-@functools.cache
-def _glibc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    library = ctypes.CDLL(name) if name else None
-    return library if library is not None and hasattr(library, "malloc_trim") else None
-
-
-def release_freed_memory() -> None:
-    """Hand the heap memory that a partition's batches freed back to the OS (glibc only; a no-op elsewhere).
-
-    glibc keeps freed activations and tokeniser buffers in its arenas, so without this a process's RSS stays
-    ~300 MiB above what it uses after each partition and creeps up across partitions (measured on 20k reviews).
-    """
-    library = _glibc()
-    if library is not None:
-        library.malloc_trim(0)
 
 
 def token_budget_batches(sorted_lengths: np.ndarray, budget: int, max_rows: int = MAX_BATCH_ROWS) -> list[slice]:
