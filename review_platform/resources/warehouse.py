@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from importlib import resources as package_files
 from pathlib import Path
@@ -186,22 +186,16 @@ class SnowflakeWarehouse(WarehouseResource):
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
-        try:
-            opened = self.snowflake.get_connection()
-            conn = opened.__enter__()
-        except Exception as error:
-            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
-            raise WarehouseUnavailableError(
-                f"Snowflake ({self.describe()}) unreachable or refusing the login ({first_line}); check the "
-                "REVIEW_PLATFORM_SNOWFLAKE_* variables and the network, then re-run: nothing was loaded."
-            ) from None
-        try:
+        with ExitStack() as stack:
+            try:
+                conn = stack.enter_context(self.snowflake.get_connection())
+            except Exception as error:
+                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+                raise WarehouseUnavailableError(
+                    f"Snowflake ({self.describe()}) unreachable or refusing the login ({first_line}); check the "
+                    "REVIEW_PLATFORM_SNOWFLAKE_* variables and the network, then re-run: nothing was loaded."
+                ) from None
             yield conn
-        except BaseException as error:
-            opened.__exit__(type(error), error, error.__traceback__)
-            raise
-        else:
-            opened.__exit__(None, None, None)
 
     def _execute(self, conn: Any, sql: str, parameters: list | None = None) -> None:
         conn.cursor().execute(sql, parameters)
