@@ -46,6 +46,13 @@ class SourceSchemaError(RuntimeError):
     """The source tables no longer have the columns the extract reads: the schema changed upstream."""
 
 
+def _schema_drift(problem: str) -> SourceSchemaError:
+    return SourceSchemaError(
+        f"{problem}. The extract reads the columns and types of review_platform/sql/source_schema.sql; align the "
+        "source or the extract (and the data contract), then re-run the partition: nothing was written for it."
+    )
+
+
 class PostgresResource(dg.ConfigurableResource):
     """The review source. `url` empty means the embedded server whose data lives in `embedded_dir`."""
 
@@ -140,17 +147,9 @@ class PostgresResource(dg.ConfigurableResource):
                     for chunk in copy:
                         buffer.write(chunk)
             except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable) as error:
-                raise SourceSchemaError(
-                    f"the source schema changed: {error.diag.message_primary}. The extract reads the columns of "
-                    "review_platform/sql/source_schema.sql; align the source or the extract (and the data "
-                    "contract), then re-run the partition."
-                ) from None
+                raise _schema_drift(f"the source schema changed: {error.diag.message_primary}") from None
             except (psycopg.errors.UndefinedFunction, psycopg.errors.DatatypeMismatch) as error:
-                raise SourceSchemaError(
-                    f"a source column changed type: {error.diag.message_primary}. The extract expects the types "
-                    "of review_platform/sql/source_schema.sql; align the source or the extract (and the data "
-                    "contract), then re-run the partition."
-                ) from None
+                raise _schema_drift(f"a source column changed type: {error.diag.message_primary}") from None
             except psycopg.OperationalError as error:
                 raise SourceUnavailableError(
                     f"the connection to PostgreSQL broke during the extract ({type(error).__name__}); nothing was "
@@ -163,11 +162,7 @@ class PostgresResource(dg.ConfigurableResource):
             frame = pl.read_csv(buffer, schema=raw_types)
         except pl.exceptions.ComputeError as error:  # a value the contract type cannot hold, never coerced
             first_line = (str(error).strip().splitlines() or ["unparsable value"])[0][:200]
-            raise SourceSchemaError(
-                f"a source column changed type: {first_line}. The extract expects the types of "
-                "review_platform/sql/source_schema.sql; align the source or the extract (and the data contract), "
-                "then re-run the partition: nothing was written for it."
-            ) from None
+            raise _schema_drift(f"a source column changed type: {first_line}") from None
         return frame.with_columns(
             pl.col("created_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC"),
             pl.col("buyer_has_orders").cast(pl.Boolean),

@@ -9,7 +9,6 @@ temporary table through `write_pandas`, that is Parquet, a stage and `COPY INTO`
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
@@ -212,9 +211,11 @@ class SnowflakeWarehouse(WarehouseResource):
         from snowflake.connector import pandas_tools
 
         lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-        # A list travels as JSON text and becomes an ARRAY again in the insert (PARSE_JSON).
+        # A list travels as JSON text and becomes an ARRAY again in the insert (PARSE_JSON). Encoded by polars,
+        # not per row in Python: `{"name":[...]}` with the wrapper stripped.
         as_text = frame.with_columns(
-            pl.col(name).map_elements(lambda items: json.dumps(list(items)), return_dtype=pl.String) for name in lists
+            pl.struct(name).struct.json_encode().str.strip_prefix(f'{{"{name}":').str.strip_suffix("}").alias(name)
+            for name in lists
         )
         pandas_tools.write_pandas(
             conn,
