@@ -95,6 +95,13 @@ def _peak_rss_mib() -> float:
     return peak / MIB if os.uname().sysname == "Darwin" else peak / 1024
 
 
+def _heap_in_use_mib() -> float | None:
+    from review_platform.memory import heap_in_use_bytes
+
+    in_use = heap_in_use_bytes()
+    return None if in_use is None else in_use / MIB
+
+
 def _usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -180,12 +187,15 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
     from review_platform.pipeline import LAYER_ORDER, run_partitions
 
     rss_after: list[float] = []
+    heap_after: list[float] = []
 
     def progress(index: int, total: int, partition: str, run) -> None:
         if run is None:
             on_progress(f"pipeline {index}/{total}: {partition} ...")
             return
         rss_after.append(_rss_mib())
+        if (heap := _heap_in_use_mib()) is not None:
+            heap_after.append(heap)
         on_progress(
             f"pipeline {index}/{total}: {partition} {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s, "
             f"RSS {rss_after[-1]:.0f} MiB"
@@ -233,6 +243,7 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
         ],
         "stages": stages,
         "rss_after_partition_mib": [round(value, 1) for value in rss_after],
+        "heap_in_use_after_partition_mib": [round(value, 1) for value in heap_after],
     }
 
 
@@ -528,13 +539,15 @@ def _baselines(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _memory(rss_after: list[float], peak: float, peak_after_pipeline: float) -> dict[str, Any]:
+def _memory(rss_after: list[float], heap_after: list[float], peak: float, peak_after_pipeline: float) -> dict[str, Any]:
     growth = rss_after[-1] - rss_after[0] if len(rss_after) >= 2 else None
     per_partition = growth / (len(rss_after) - 1) if growth is not None else None
     return {
         "peak_rss_mib": round(peak, 1),
         "peak_rss_after_pipeline_mib": round(peak_after_pipeline, 1),
         "rss_after_partition_mib": rss_after,
+        # What the C libraries' heap still holds (no allocator slack): growth here is a cache or a leak.
+        "heap_in_use_after_partition_mib": heap_after,
         "rss_growth_mib": None if growth is None else round(growth, 1),
         "rss_growth_per_partition_mib": None if per_partition is None else round(per_partition, 1),
         # With one partition there is nothing to compare: not judged.
@@ -620,7 +633,12 @@ def run_benchmark(
             instance.dispose()
         peak_after_pipeline = _peak_rss_mib()
         comparisons = _baselines(resources, partitions[0], nlp_sample, mongo_sample, on_progress)
-    memory = _memory(pipeline.pop("rss_after_partition_mib"), _peak_rss_mib(), peak_after_pipeline)
+    memory = _memory(
+        pipeline.pop("rss_after_partition_mib"),
+        pipeline.pop("heap_in_use_after_partition_mib"),
+        _peak_rss_mib(),
+        peak_after_pipeline,
+    )
     return {
         "reviews": reviews,
         "partitions": partitions,
@@ -717,6 +735,8 @@ def format_report(result: dict[str, Any]) -> str:
         f"RSS after each partition, MiB: {rss}   growth "
         + ("n/a (one partition)" if growth is None else f"{growth:+.1f} MiB/partition")
         + f"   {_verdict(None if memory['growing'] is None else not memory['growing'])}",
+        "glibc heap in use after each partition, MiB: "
+        + (", ".join(f"{value:.0f}" for value in memory["heap_in_use_after_partition_mib"]) or "n/a (no mallinfo2)"),
         "",
         "Targets:",
     ]

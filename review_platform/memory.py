@@ -24,3 +24,39 @@ def release_freed_memory() -> None:
     library = _glibc()
     if library is not None:
         library.malloc_trim(0)
+
+
+# glibc's `struct mallinfo2`, field by field, every one a size_t.
+_MALLINFO2_FIELDS = (
+    "arena",
+    "ordblks",
+    "smblks",
+    "hblks",
+    "hblkhd",
+    "usmblks",
+    "fsmblks",
+    "uordblks",
+    "fordblks",
+    "keepcost",
+)
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2_FIELDS]
+
+
+def heap_in_use_bytes() -> int | None:
+    """Bytes glibc's malloc has handed out and not had back (None without glibc 2.33's `mallinfo2`).
+
+    Unlike RSS it ignores freed blocks the allocator keeps, so its growth from partition to partition is memory
+    something still holds (a cache, a leak) rather than fragmentation. Small Python objects live in pymalloc's
+    arenas and polars/Arrow buffers in their own allocators: this is mostly the C and C++ libraries' heap (torch,
+    oneDNN, tokenizers, SQLite, libpq).
+    """
+    library = _glibc()
+    mallinfo2 = getattr(library, "mallinfo2", None)
+    if mallinfo2 is None:
+        return None
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return int(info.uordblks + info.hblkhd)

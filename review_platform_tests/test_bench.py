@@ -6,6 +6,7 @@ import os
 import pytest
 
 from review_platform.bench import day_sizes, format_report, run_benchmark
+from review_platform.memory import heap_in_use_bytes
 from review_platform.pipeline import LAYER_ORDER
 from review_platform.resources import build_resources
 from review_platform.settings import load_settings
@@ -107,6 +108,9 @@ def test_memory_figures_and_targets(benchmark):
     memory = result["memory"]
     assert memory["peak_rss_mib"] >= memory["peak_rss_after_pipeline_mib"] > 0
     assert len(memory["rss_after_partition_mib"]) == len(result["partitions"])
+    if heap_in_use_bytes() is not None:
+        assert len(memory["heap_in_use_after_partition_mib"]) == len(result["partitions"])
+        assert 0 < memory["heap_in_use_after_partition_mib"][0] < memory["rss_after_partition_mib"][0]
     assert memory["growing"] is None and memory["rss_growth_mib"] is None  # one partition: nothing to compare
     names = [target["name"] for target in result["targets"]]
     assert len(names) == 7 and names[0].startswith("end to end")

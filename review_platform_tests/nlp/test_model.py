@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
+from review_platform.memory import heap_in_use_bytes
 from review_platform.nlp.benchmark import benchmark_embedding, choose_path
 from review_platform.nlp.model import (
     _weights_fingerprint,
+    cpu_supports_bf16,
     default_model_path,
     load_embedding_model,
     token_budget_batches,
@@ -33,6 +35,23 @@ def test_embeddings_do_not_depend_on_batching_or_order(model):
     again = model.with_precision("fp32").embed(shuffled)[::-1]
     assert (again * reference).sum(axis=1).min() > 0.9999
     assert model.embed([]).shape == (0, model.dimension)
+
+
+@pytest.mark.skipif(not cpu_supports_bf16() or heap_in_use_bytes() is None, reason="bf16 CPUs with glibc >= 2.33")
+def test_new_batch_shapes_do_not_grow_the_heap(model):
+    # Every batch shape makes ideep build and cache bf16 matmuls: with its default cache (1,024 shapes) each round
+    # of ~100 new shapes below kept ~70 MiB more, as every partition's new shapes did before the cap.
+    network = model.with_precision("bf16")
+
+    def round_of_new_shapes(rows: int) -> None:
+        texts = [" ".join(["good"] * words) for words in range(1, 100) for _ in range(rows)]
+        network.embed(texts, token_budget=1_000_000, max_rows=rows)  # batches of `rows` texts of one width
+
+    round_of_new_shapes(rows=1)
+    warm = heap_in_use_bytes()
+    round_of_new_shapes(rows=2)
+    round_of_new_shapes(rows=3)
+    assert heap_in_use_bytes() - warm < 32 * 1024 * 1024
 
 
 def test_token_budget_batches_cover_every_row_once_within_budget():
