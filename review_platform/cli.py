@@ -225,7 +225,7 @@ def command_bench(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="review-platform-bench-") as home:
         progress = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
-        result = run_benchmark(args.reviews, Path(home), progress)
+        result = run_benchmark(args.reviews, Path(home), progress, mongo_url=args.mongo_url)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0
 
@@ -292,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="benchmark every stage against a naive baseline (fresh state)")
     bench.add_argument("--reviews", type=int, default=20_000)
     bench.add_argument("--json", action="store_true")
+    bench.add_argument(
+        "--mongo-url",
+        help="measure the Mongo stage on this MongoDB server (in a throw-away database, dropped after) "
+        "instead of the embedded engine",
+    )
     bench.set_defaults(handler=command_bench)
 
     dev = commands.add_parser("dev", help="the Dagster UI on the embedded state")

@@ -5,10 +5,18 @@ import os
 
 import pytest
 
-from review_platform.bench import day_sizes, format_report, run_benchmark
+from review_platform.bench import (
+    BENCH_DATABASE_PREFIX,
+    _drop_bench_database,
+    _embedded_environment,
+    day_sizes,
+    format_report,
+    run_benchmark,
+)
 from review_platform.memory import heap_in_use_bytes
 from review_platform.pipeline import LAYER_ORDER
 from review_platform.resources import build_resources
+from review_platform.resources.mongo import MongoResource
 from review_platform.settings import load_settings
 
 REVIEWS = 600
@@ -138,3 +146,35 @@ def test_report_shows_every_stage_end_to_end_and_memory(benchmark):
         assert word in report
     assert "cosine" in report
     assert "PASS" in report or "FAIL" in report
+    assert benchmark["result"]["mongo"]["embedded"] and "--mongo-url measures it on a MongoDB server" in report
+
+
+def test_a_mongo_server_gets_a_throw_away_database_and_nothing_else_leaves_the_fresh_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEW_PLATFORM_MONGO_URL", "mongodb://production.example:27017")
+    monkeypatch.setenv("REVIEW_PLATFORM_MONGO_DATABASE", "review_platform")
+    monkeypatch.setenv("REVIEW_PLATFORM_POSTGRES_URL", "postgresql://production.example/reviews")
+    with _embedded_environment(tmp_path, mongo_url="mongodb://bench.example:27017"):
+        settings = load_settings()
+        assert settings.mongo_url == "mongodb://bench.example:27017"
+        assert settings.mongo_database.startswith(BENCH_DATABASE_PREFIX)
+        assert settings.postgres_url is None  # every other layer stays the fresh embedded one
+        first_database = settings.mongo_database
+    with _embedded_environment(tmp_path, mongo_url="mongodb://bench.example:27017"):
+        assert load_settings().mongo_database != first_database  # one database per run: never a previous run's
+    assert os.environ["REVIEW_PLATFORM_MONGO_URL"] == "mongodb://production.example:27017"
+    assert os.environ["REVIEW_PLATFORM_MONGO_DATABASE"] == "review_platform"
+
+
+def test_only_a_benchmark_database_is_ever_dropped(tmp_path):
+    # The embedded engine stands in for a server here (none can run on this machine): the same pymongo calls.
+    url = f"litemongo://{tmp_path / 'mongo'}"
+    platform, scratch = MongoResource(url=url), MongoResource(url=url, database=f"{BENCH_DATABASE_PREFIX}test")
+    for mongo in (platform, scratch):
+        with mongo.connect() as db:
+            db["reviews"].insert_one({"review_id": 1})
+    with pytest.raises(RuntimeError, match="not a benchmark database"):
+        _drop_bench_database(platform)
+    _drop_bench_database(scratch)
+    with platform.connect() as db:
+        assert db["reviews"].count_documents({}) == 1
+        assert f"{BENCH_DATABASE_PREFIX}test" not in db.client.list_database_names()

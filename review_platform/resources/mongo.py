@@ -388,7 +388,8 @@ class MongoResource(dg.ConfigurableResource):
     def embedded(self) -> bool:
         return self.url.startswith(EMBEDDED_SCHEME)
 
-    def _where(self) -> str:
+    def describe(self) -> str:
+        """Where the collections live, for messages and reports (a server's hosts, never its credentials)."""
         if self.embedded:
             return f"the embedded store {self.url.removeprefix(EMBEDDED_SCHEME)}"
         return f"{_hosts(self.url)} (database {self.database})"
@@ -409,7 +410,7 @@ class MongoResource(dg.ConfigurableResource):
         for secret in {credentials, unquote(credentials)} - {""}:  # a driver message never gets to echo them
             summary = summary.replace(secret, "***")
         return MongoUnavailableError(
-            f"MongoDB at {self._where()} unreachable or refusing the connection ({summary}); check "
+            f"MongoDB at {self.describe()} unreachable or refusing the connection ({summary}); check "
             "REVIEW_PLATFORM_MONGO_URL (hosts, credentials, TLS, replica set) and that the server is up and "
             "reachable from here, then re-run mongo_collections."
         )
@@ -444,7 +445,7 @@ class MongoResource(dg.ConfigurableResource):
     def session(self) -> Iterator[MongoSession]:
         """One connection for a whole unit of work; MongoUnavailableError if the server cannot be reached."""
         with self.connect() as db:
-            yield MongoSession(db, server=not self.embedded, where=self._where())
+            yield MongoSession(db, server=not self.embedded, where=self.describe())
 
     # One-shot calls for the CLI, erasure and doctor: each opens its own session.
     def ensure_collections(self) -> list[str]:
