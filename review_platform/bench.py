@@ -25,6 +25,7 @@ import os
 import random
 import resource
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,6 +97,38 @@ def _peak_rss_mib() -> float:
     """The process's peak resident memory so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / MIB if os.uname().sysname == "Darwin" else peak / 1024
+
+
+class _PeakRssSampler:
+    """The highest RSS seen since the last `take`, sampled by a daemon thread (ru_maxrss only knows the whole run's)."""
+
+    INTERVAL_S = 0.05
+
+    def __init__(self) -> None:
+        self._peak = 0.0
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="bench-peak-rss", daemon=True)
+
+    def __enter__(self) -> _PeakRssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stopped.wait(self.INTERVAL_S):
+            rss = _rss_mib()
+            with self._lock:
+                self._peak = max(self._peak, rss)
+
+    def take(self, now: float) -> float:
+        """The peak since the last call (at least `now`, the RSS just read), and start over."""
+        with self._lock:
+            peak, self._peak = max(self._peak, now), 0.0
+        return peak
 
 
 def _heap_in_use_mib() -> float | None:
@@ -203,23 +236,27 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
     from review_platform.pipeline import LAYER_ORDER, run_partitions
 
     rss_after: list[float] = []
+    peak_during: list[float] = []
     heap_after: list[float] = []
 
     def progress(index: int, total: int, partition: str, run) -> None:
         if run is None:
+            peaks.take(_rss_mib())  # the peak from here on is this partition's
             on_progress(f"pipeline {index}/{total}: {partition} ...")
             return
         rss_after.append(_rss_mib())
+        peak_during.append(peaks.take(rss_after[-1]))
         if (heap := _heap_in_use_mib()) is not None:
             heap_after.append(heap)
         on_progress(
             f"pipeline {index}/{total}: {partition} {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s, "
-            f"RSS {rss_after[-1]:.0f} MiB"
+            f"RSS {rss_after[-1]:.0f} MiB (peak {peak_during[-1]:.0f})"
         )
 
-    started, started_cpu = time.perf_counter(), time.process_time()
-    runs = run_partitions(instance, partitions, on_progress=progress)
-    wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    with _PeakRssSampler() as peaks:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        runs = run_partitions(instance, partitions, on_progress=progress)
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
 
     stages = []
     for asset in LAYER_ORDER:
@@ -259,6 +296,7 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
         ],
         "stages": stages,
         "rss_after_partition_mib": [round(value, 1) for value in rss_after],
+        "peak_rss_during_partition_mib": [round(value, 1) for value in peak_during],
         "heap_in_use_after_partition_mib": [round(value, 1) for value in heap_after],
     }
 
@@ -555,13 +593,21 @@ def _baselines(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _memory(rss_after: list[float], heap_after: list[float], peak: float, peak_after_pipeline: float) -> dict[str, Any]:
+def _memory(
+    rss_after: list[float],
+    peak_during: list[float],
+    heap_after: list[float],
+    peak: float,
+    peak_after_pipeline: float,
+) -> dict[str, Any]:
     growth = rss_after[-1] - rss_after[0] if len(rss_after) >= 2 else None
     per_partition = growth / (len(rss_after) - 1) if growth is not None else None
     return {
         "peak_rss_mib": round(peak, 1),
         "peak_rss_after_pipeline_mib": round(peak_after_pipeline, 1),
         "rss_after_partition_mib": rss_after,
+        # Sampled every 50 ms while each partition ran: where the run's peak was, and whether it moves with the data.
+        "peak_rss_during_partition_mib": peak_during,
         # What the C libraries' heap still holds (no allocator slack): growth here is a cache or a leak.
         "heap_in_use_after_partition_mib": heap_after,
         "rss_growth_mib": None if growth is None else round(growth, 1),
@@ -659,6 +705,7 @@ def run_benchmark(
                 _drop_bench_database(mongo)
     memory = _memory(
         pipeline.pop("rss_after_partition_mib"),
+        pipeline.pop("peak_rss_during_partition_mib"),
         pipeline.pop("heap_in_use_after_partition_mib"),
         _peak_rss_mib(),
         peak_after_pipeline,
@@ -760,6 +807,8 @@ def format_report(result: dict[str, Any]) -> str:
         f"RSS after each partition, MiB: {rss}   growth "
         + ("n/a (one partition)" if growth is None else f"{growth:+.1f} MiB/partition")
         + f"   {_verdict(None if memory['growing'] is None else not memory['growing'])}",
+        "peak RSS during each partition (sampled every 50 ms), MiB: "
+        + ", ".join(f"{value:.0f}" for value in memory["peak_rss_during_partition_mib"]),
         "glibc heap in use after each partition, MiB: "
         + (", ".join(f"{value:.0f}" for value in memory["heap_in_use_after_partition_mib"]) or "n/a (no mallinfo2)"),
         "",

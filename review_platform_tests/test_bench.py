@@ -2,6 +2,7 @@
 
 import json
 import os
+import time
 
 import pytest
 
@@ -9,6 +10,8 @@ from review_platform.bench import (
     BENCH_DATABASE_PREFIX,
     _drop_bench_database,
     _embedded_environment,
+    _PeakRssSampler,
+    _rss_mib,
     day_sizes,
     format_report,
     run_benchmark,
@@ -116,6 +119,8 @@ def test_memory_figures_and_targets(benchmark):
     memory = result["memory"]
     assert memory["peak_rss_mib"] >= memory["peak_rss_after_pipeline_mib"] > 0
     assert len(memory["rss_after_partition_mib"]) == len(result["partitions"])
+    for peak, after in zip(memory["peak_rss_during_partition_mib"], memory["rss_after_partition_mib"], strict=True):
+        assert after <= peak <= memory["peak_rss_mib"] + 1  # ru_maxrss is in KiB, the samples in bytes
     if heap_in_use_bytes() is not None:
         assert len(memory["heap_in_use_after_partition_mib"]) == len(result["partitions"])
         assert 0 < memory["heap_in_use_after_partition_mib"][0] < memory["rss_after_partition_mib"][0]
@@ -178,3 +183,14 @@ def test_only_a_benchmark_database_is_ever_dropped(tmp_path):
     with platform.connect() as db:
         assert db["reviews"].count_documents({}) == 1
         assert f"{BENCH_DATABASE_PREFIX}test" not in db.client.list_database_names()
+
+
+def test_the_peak_sampler_sees_memory_freed_before_the_partition_ends():
+    with _PeakRssSampler() as peaks:
+        before = peaks.take(_rss_mib())
+        spike = b"x" * (200 * 1024 * 1024)  # written, so resident
+        time.sleep(5 * _PeakRssSampler.INTERVAL_S)
+        del spike
+        after = _rss_mib()
+        assert peaks.take(after) > max(before, after) + 150
+        assert peaks.take(after) < before + 150  # taking starts over
