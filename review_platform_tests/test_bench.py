@@ -10,6 +10,7 @@ from review_platform.bench import (
     BENCH_DATABASE_PREFIX,
     _drop_bench_database,
     _embedded_environment,
+    _growth_per_partition,
     _PeakRssSampler,
     _rss_mib,
     day_sizes,
@@ -34,6 +35,11 @@ def benchmark(tmp_path_factory):
     messages: list[str] = []
     result = run_benchmark(REVIEWS, home, messages.append, nlp_sample=NLP_SAMPLE, mongo_sample=MONGO_SAMPLE)
     return {"result": result, "messages": messages, "home": home, "home_before": home_before}
+
+
+def test_growth_is_judged_between_the_first_and_last_partition():
+    assert _growth_per_partition([1_000.0, 1_100.0, 1_060.0]) == 30.0
+    assert _growth_per_partition([1_000.0]) is None
 
 
 def test_day_sizes_spread_reviews_over_days_of_at_most_20k():
@@ -125,8 +131,9 @@ def test_memory_figures_and_targets(benchmark):
         assert len(memory["heap_in_use_after_partition_mib"]) == len(result["partitions"])
         assert 0 < memory["heap_in_use_after_partition_mib"][0] < memory["rss_after_partition_mib"][0]
     assert memory["growing"] is None and memory["rss_growth_mib"] is None  # one partition: nothing to compare
+    assert memory["peak_growing"] is None and memory["peak_growth_per_partition_mib"] is None
     names = [target["name"] for target in result["targets"]]
-    assert len(names) == 7 and names[0].startswith("end to end")
+    assert len(names) == 8 and names[0].startswith("end to end")
     assert all(target["passed"] in (True, False, None) for target in result["targets"])
 
 
