@@ -82,7 +82,7 @@ STAGE_LABELS = {
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _rss_mib() -> float:
+def rss_mib() -> float:
     """Resident memory of this process now."""
     try:
         import psutil
@@ -99,7 +99,7 @@ def _peak_rss_mib() -> float:
     return peak / MIB if os.uname().sysname == "Darwin" else peak / 1024
 
 
-class _PeakRssSampler:
+class PeakRssSampler:
     """The highest RSS seen since the last `take`, sampled by a daemon thread (ru_maxrss only knows the whole run's)."""
 
     INTERVAL_S = 0.05
@@ -110,7 +110,7 @@ class _PeakRssSampler:
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="bench-peak-rss", daemon=True)
 
-    def __enter__(self) -> _PeakRssSampler:
+    def __enter__(self) -> PeakRssSampler:
         self._thread.start()
         return self
 
@@ -120,7 +120,7 @@ class _PeakRssSampler:
 
     def _sample(self) -> None:
         while not self._stopped.wait(self.INTERVAL_S):
-            rss = _rss_mib()
+            rss = rss_mib()
             with self._lock:
                 self._peak = max(self._peak, rss)
 
@@ -241,10 +241,10 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
 
     def progress(index: int, total: int, partition: str, run) -> None:
         if run is None:
-            peaks.take(_rss_mib())  # the peak from here on is this partition's
+            peaks.take(rss_mib())  # the peak from here on is this partition's
             on_progress(f"pipeline {index}/{total}: {partition} ...")
             return
-        rss_after.append(_rss_mib())
+        rss_after.append(rss_mib())
         peak_during.append(peaks.take(rss_after[-1]))
         if (heap := _heap_in_use_mib()) is not None:
             heap_after.append(heap)
@@ -253,7 +253,7 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
             f"RSS {rss_after[-1]:.0f} MiB (peak {peak_during[-1]:.0f})"
         )
 
-    with _PeakRssSampler() as peaks:
+    with PeakRssSampler() as peaks:
         started, started_cpu = time.perf_counter(), time.process_time()
         runs = run_partitions(instance, partitions, on_progress=progress)
         wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu

@@ -8,13 +8,13 @@ import pytest
 
 from review_platform.bench import (
     BENCH_DATABASE_PREFIX,
+    PeakRssSampler,
     _drop_bench_database,
     _embedded_environment,
     _growth_per_partition,
-    _PeakRssSampler,
-    _rss_mib,
     day_sizes,
     format_report,
+    rss_mib,
     run_benchmark,
 )
 from review_platform.memory import heap_in_use_bytes
@@ -193,11 +193,11 @@ def test_only_a_benchmark_database_is_ever_dropped(tmp_path):
 
 
 def test_the_peak_sampler_sees_memory_freed_before_the_partition_ends():
-    with _PeakRssSampler() as peaks:
-        before = peaks.take(_rss_mib())
+    with PeakRssSampler() as peaks:
+        before = peaks.take(rss_mib())
         spike = b"x" * (200 * 1024 * 1024)  # written, so resident
-        time.sleep(5 * _PeakRssSampler.INTERVAL_S)
+        time.sleep(5 * PeakRssSampler.INTERVAL_S)
         del spike
-        after = _rss_mib()
+        after = rss_mib()
         assert peaks.take(after) > max(before, after) + 150
         assert peaks.take(after) < before + 150  # taking starts over
