@@ -34,6 +34,8 @@ from typing import Any
 
 import polars as pl
 
+from review_platform.memory import MIB, heap_in_use_bytes, rss_mib
+
 MAX_REVIEWS_PER_DAY = 20_000
 FIRST_DAY = dt.date(2026, 10, 1)
 SEED = 42
@@ -41,7 +43,6 @@ NLP_NAIVE_SAMPLE = 1_000
 MONGO_NAIVE_SAMPLE = 2_000
 # On a MongoDB server (`mongo_url`) the benchmark writes to a database of this prefix, dropped when it ends.
 BENCH_DATABASE_PREFIX = "review_platform_bench_"
-MIB = 1024 * 1024
 
 # Targets the figures are judged against (issue 9).
 TARGET_END_TO_END_REVIEWS_PER_S = 400.0
@@ -82,17 +83,6 @@ STAGE_LABELS = {
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def rss_mib() -> float:
-    """Resident memory of this process now."""
-    try:
-        import psutil
-
-        return psutil.Process().memory_info().rss / MIB
-    except ImportError:  # psutil comes with dagster; /proc is the fallback on Linux
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / MIB
-
-
 def _peak_rss_mib() -> float:
     """The process's peak resident memory so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -129,13 +119,6 @@ class PeakRssSampler:
         with self._lock:
             peak, self._peak = max(self._peak, now), 0.0
         return peak
-
-
-def _heap_in_use_mib() -> float | None:
-    from review_platform.memory import heap_in_use_bytes
-
-    in_use = heap_in_use_bytes()
-    return None if in_use is None else in_use / MIB
 
 
 def _usable_cores() -> int:
@@ -246,8 +229,8 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
             return
         rss_after.append(rss_mib())
         peak_during.append(peaks.take(rss_after[-1]))
-        if (heap := _heap_in_use_mib()) is not None:
-            heap_after.append(heap)
+        if (heap := heap_in_use_bytes()) is not None:
+            heap_after.append(heap / MIB)
         on_progress(
             f"pipeline {index}/{total}: {partition} {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s, "
             f"RSS {rss_after[-1]:.0f} MiB (peak {peak_during[-1]:.0f})"

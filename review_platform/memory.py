@@ -1,10 +1,15 @@
-"""Process memory hygiene for long-lived processes that run partition after partition (demo, bench, backfills)."""
+"""Process memory hygiene and readings, for long-lived processes that run partition after partition (demo, bench)."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+MIB = 1024 * 1024
 
 
 @functools.cache
@@ -45,6 +50,14 @@ class _MallInfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2_FIELDS]
 
 
+@functools.cache
+def _mallinfo2() -> Callable[[], _MallInfo2] | None:
+    function = getattr(_glibc(), "mallinfo2", None)
+    if function is not None:
+        function.restype = _MallInfo2
+    return function
+
+
 def heap_in_use_bytes() -> int | None:
     """Bytes glibc's malloc has handed out and not had back (None without glibc 2.33's `mallinfo2`).
 
@@ -53,10 +66,19 @@ def heap_in_use_bytes() -> int | None:
     arenas and polars/Arrow buffers in their own allocators: this is mostly the C and C++ libraries' heap (torch,
     oneDNN, tokenizers, SQLite, libpq).
     """
-    library = _glibc()
-    mallinfo2 = getattr(library, "mallinfo2", None)
+    mallinfo2 = _mallinfo2()
     if mallinfo2 is None:
         return None
-    mallinfo2.restype = _MallInfo2
     info = mallinfo2()
     return int(info.uordblks + info.hblkhd)
+
+
+def rss_mib() -> float:
+    """Resident memory of this process now, in MiB."""
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / MIB
+    except ImportError:  # psutil comes with dagster; /proc is the fallback on Linux
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / MIB

@@ -14,10 +14,9 @@ from review_platform.bench import (
     _growth_per_partition,
     day_sizes,
     format_report,
-    rss_mib,
     run_benchmark,
 )
-from review_platform.memory import heap_in_use_bytes
+from review_platform.memory import heap_in_use_bytes, rss_mib
 from review_platform.pipeline import LAYER_ORDER
 from review_platform.resources import build_resources
 from review_platform.resources.mongo import MongoResource
