@@ -1,4 +1,4 @@
-"""The `review-platform` command: demo, seed, status and dev."""
+"""The `review-platform` command: parses arguments and calls ops/ (what operators run) or demo/ (demo data)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,24 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review_platform.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from review_platform.ops.runs import PartitionRun
+    from review_platform.resources import PlatformResources
 
-def _settings_and_resources() -> tuple[Settings, dict[str, object]]:
+
+def _settings_and_resources() -> tuple[Settings, PlatformResources]:
     from review_platform.resources import build_resources
 
     settings = load_settings()
     return settings, build_resources(settings)
 
 
-def _print_runs_summary(runs: list) -> None:
-    from review_platform.pipeline import LAYER_ORDER
+def _print_runs_summary(runs: list[PartitionRun]) -> None:
+    from review_platform.ops.runs import LAYER_ORDER
 
     header = f"{'layer':<22}{'rows in':>10}{'rows out':>10}{'rejected':>10}{'seconds':>10}"
     for run in runs:
@@ -45,18 +50,11 @@ def _print_runs_summary(runs: list) -> None:
 
 
 def command_demo(args: argparse.Namespace) -> int:
-    from review_platform.demo.stack import (
-        DEMO_DAYS,
-        DEMO_REVIEWS_PER_DAY,
-        dagster_instance,
-        demo_partitions,
-        prepare_state,
-        seed_if_empty,
-    )
-    from review_platform.pipeline import run_partitions
-    from review_platform.resources import build_warehouse
+    from review_platform.demo.seed import DEMO_DAYS, DEMO_REVIEWS_PER_DAY, demo_partitions, seed_if_empty
+    from review_platform.ops.instance import dagster_instance, prepare_state
+    from review_platform.ops.runs import run_partitions
 
-    settings = load_settings()
+    settings, resources = _settings_and_resources()
     started = time.perf_counter()
     print(f"State folder: {settings.home} (delete it to start over)")
     if prepare_state(settings):
@@ -65,50 +63,50 @@ def command_demo(args: argparse.Namespace) -> int:
             "REVIEW_PLATFORM_PSEUDONYM_KEY."
         )
     print("Starting PostgreSQL and checking the source ...", flush=True)
-    seeded = seed_if_empty(settings)
+    seeded = seed_if_empty(resources.postgres)
     if seeded is None:
         print("Source already holds reviews: not seeding again.")
     else:
         print(f"Seeded {seeded.get('review', 0)} demo reviews ({DEMO_DAYS} days x {DEMO_REVIEWS_PER_DAY}).")
     instance = dagster_instance(settings)
 
-    def progress(index: int, total: int, partition: str, run) -> None:
+    def progress(index: int, total: int, partition: str, run: PartitionRun | None) -> None:
         if run is None:
             print(f"[{index}/{total}] materialising the six assets for {partition} ...", flush=True)
         else:
             print(f"[{index}/{total}] {partition} {'done' if run.success else 'FAILED'} in {run.seconds:.1f}s")
 
-    runs = run_partitions(instance, demo_partitions(), progress)
+    runs = run_partitions(settings, instance, demo_partitions(), progress)
     _print_runs_summary(runs)
     print(f"\nDemo finished in {time.perf_counter() - started:.1f}s.")
     print("Where to look next:")
     print("  review-platform status            row counts of every layer, per day (they must reconcile)")
     print("  make dev                          the Dagster UI on http://127.0.0.1:3000 (lineage, runs, checks)")
     print(f"  {settings.lake_url}        the lake zones: raw, processed, rejected, curated")
-    warehouse = build_warehouse(settings).describe()
-    print(f"  {warehouse}   vw_reviews_by_product, vw_reviews_by_category, vw_data_quality")
+    print(f"  {resources.warehouse.describe()}   vw_reviews_by_product, vw_reviews_by_category, vw_data_quality")
     return 0 if all(run.success for run in runs) else 1
 
 
 def command_seed(args: argparse.Namespace) -> int:
-    from review_platform.demo.stack import prepare_state, seed_source
+    from review_platform.demo.seed import seed_source
+    from review_platform.ops.instance import prepare_state
 
     settings, resources = _settings_and_resources()
     prepare_state(settings)
-    inserted = seed_source(resources["postgres"], args.start, args.days, args.reviews_per_day, args.seed)
+    inserted = seed_source(resources.postgres, args.start, args.days, args.reviews_per_day, args.seed)
     print(json.dumps({"inserted": inserted}))
     return 0
 
 
 def command_status(args: argparse.Namespace) -> int:
-    from review_platform.pipeline import status_report
+    from review_platform.ops.status import status_layers, status_report
 
     _, resources = _settings_and_resources()
     report = status_report(resources)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        layers = ["source", "raw", "anonymised", "rejected", "erased", "categorised", "warehouse", "mongo"]
+        layers = status_layers(resources)
         print(f"{'partition':<12}" + "".join(f"{layer:>12}" for layer in layers) + "  reconciles")
         for entry in report:
             cells = "".join(f"{'-' if entry[layer] is None else entry[layer]:>12}" for layer in layers)
@@ -121,9 +119,10 @@ def command_backfill(args: argparse.Namespace) -> int:
     """Dagster's own backfill (one queued run per day), optionally waiting with a daemon to run it."""
     import dagster as dg
 
-    from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
+    from review_platform.ops.backfill import daemon_running, submit_backfill, wait_for_backfill
+    from review_platform.ops.instance import dagster_instance, prepare_state
     from review_platform.partitions import daily_partitions
-    from review_platform.pipeline import daemon_running, submit_backfill, wait_for_backfill
+    from review_platform.settings import packaged_config
 
     settings = load_settings()
     prepare_state(settings)
@@ -133,7 +132,7 @@ def command_backfill(args: argparse.Namespace) -> int:
         print(f"error: --from {first} is after --to {last}", file=sys.stderr)
         return 2
     partitions = daily_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last))
-    workspace = PROJECT_ROOT / "workspace.yaml"
+    workspace = packaged_config("workspace.yaml")
     backfill_id = submit_backfill(settings.dagster_home, workspace, first, last)
     print(f"Backfill {backfill_id}: {len(partitions)} run(s) queued, {first} to {last}.")
     if not args.wait:
@@ -154,8 +153,8 @@ def command_backfill(args: argparse.Namespace) -> int:
 
 
 def command_doctor(args: argparse.Namespace) -> int:
-    from review_platform.demo.stack import dagster_instance
-    from review_platform.doctor import Verdict, examine
+    from review_platform.ops.doctor import Verdict, examine
+    from review_platform.ops.instance import dagster_instance
 
     settings, resources = _settings_and_resources()
     findings = examine(settings, resources, dagster_instance(settings))
@@ -181,10 +180,10 @@ def command_anonymise(args: argparse.Namespace) -> int:
 
 def command_categorise(args: argparse.Namespace) -> int:
     """JSON lines {"text", "rating"?} on stdin -> the same lines with topic, sentiment, ... added, in order."""
-    from review_platform.nlp.categorise import categorise_json_lines
+    from review_platform.nlp.json_lines import categorise_json_lines
 
     _, resources = _settings_and_resources()
-    for line in categorise_json_lines(sys.stdin, resources["nlp"].categoriser()):
+    for line in categorise_json_lines(sys.stdin, resources.nlp.categoriser()):
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
     return 0
@@ -192,26 +191,20 @@ def command_categorise(args: argparse.Namespace) -> int:
 
 def command_erase(args: argparse.Namespace) -> int:
     """GDPR right to be forgotten for one buyer, in every store."""
-    from review_platform.erasure import erase_buyer
+    from review_platform.ops.erasure import erase_buyer
 
     _, resources = _settings_and_resources()
-    report = erase_buyer(
-        args.buyer_id,
-        resources["pseudonym_key"].secret(),
-        resources["lake"],
-        resources["warehouse"],
-        resources["mongo"],
-    )
+    report = erase_buyer(args.buyer_id, resources)
     print(json.dumps({"request_id": report.request_id, "rows_removed": report.rows_removed, "total": report.total}))
     return 0
 
 
 def command_purge_raw(args: argparse.Namespace) -> int:
     """RAW retention: delete raw (and landing) partitions older than N days."""
-    from review_platform.erasure import purge_raw
+    from review_platform.ops.erasure import purge_raw
 
     _, resources = _settings_and_resources()
-    report = purge_raw(resources["lake"], args.older_than)
+    report = purge_raw(resources.lake, args.older_than)
     print(json.dumps({"request_id": report.request_id, "partitions": report.rows_removed, "total": report.total}))
     return 0
 
@@ -221,7 +214,7 @@ def command_bench(args: argparse.Namespace) -> int:
     baseline on the same data in the same process, and print the figures."""
     import tempfile
 
-    from review_platform.bench import format_report, run_benchmark
+    from review_platform.ops.bench import format_report, run_benchmark
 
     with tempfile.TemporaryDirectory(prefix="review-platform-bench-") as home:
         progress = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
@@ -232,12 +225,13 @@ def command_bench(args: argparse.Namespace) -> int:
 
 def command_dev(args: argparse.Namespace) -> int:
     """Start `dagster dev` on the embedded state, with SIGINT/SIGTERM restored so Ctrl-C and kill stop it."""
-    from review_platform.demo.stack import PROJECT_ROOT, dagster_instance, prepare_state
+    from review_platform.ops.instance import dagster_instance, prepare_state
+    from review_platform.settings import packaged_config
 
     settings = load_settings()
     prepare_state(settings)
     dagster_instance(settings)  # writes the instance config on first use
-    workspace = PROJECT_ROOT / "workspace.yaml"
+    workspace = packaged_config("workspace.yaml")
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
@@ -310,23 +304,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     warnings.filterwarnings("ignore", category=UserWarning)
     args = build_parser().parse_args(argv)
-    from review_platform.resources.lake import LakeUnavailableError
-    from review_platform.resources.mongo import MongoUnavailableError, MongoWriteError
-    from review_platform.resources.postgres import SourceSchemaError, SourceUnavailableError
-    from review_platform.resources.warehouse import WarehouseUnavailableError
+    from review_platform.errors import PlatformError
 
-    # A system that is down or refuses: one line that names it and says what to do, no traceback.
-    clear_errors = (
-        SourceUnavailableError,
-        SourceSchemaError,
-        LakeUnavailableError,
-        WarehouseUnavailableError,
-        MongoUnavailableError,
-        MongoWriteError,
-    )
     try:
         return args.handler(args)
-    except clear_errors as error:
+    # A system that is down or refuses, a source schema that drifted, a write that broke: one line that names it
+    # and says what to do, no traceback.
+    except PlatformError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

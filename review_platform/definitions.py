@@ -10,29 +10,23 @@ from review_platform.defs.alerts import build_alert_sensors
 from review_platform.defs.lake import raw_s3
 from review_platform.defs.nlp import categorised_reviews
 from review_platform.defs.privacy import anonymised_reviews
-from review_platform.defs.serving import mongo_collections, snowflake_views
+from review_platform.defs.serving import SERVING_ASSETS
 from review_platform.defs.source import LandingIOManager, postgres_reviews
 from review_platform.partitions import daily_partitions
 from review_platform.resources import build_resources
-from review_platform.settings import load_settings
+from review_platform.settings import Settings, load_settings
 
-ALL_ASSETS = [
-    postgres_reviews,
-    raw_s3,
-    anonymised_reviews,
-    categorised_reviews,
-    snowflake_views,
-    mongo_collections,
-]
+ALL_ASSETS = [postgres_reviews, raw_s3, anonymised_reviews, categorised_reviews, *SERVING_ASSETS]
+# The serving layers must hold yesterday's reviews by then (UTC), when analysts and front-ends start reading.
+SERVING_DEADLINE_CRON = "0 6 * * *"
 
-# The serving layers must hold yesterday's reviews by 06:00 UTC, when analysts and front-ends start reading.
 # Freshness *checks* rather than the newer FreshnessPolicy: checks land in the event log as evaluations, which
 # the Slack sensors read like every other check. Their sensor starts stopped (the demo's days are in the past):
 # `dagster sensor start serving_freshness` in production.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", dg.SupersessionWarning)
     freshness_checks = dg.build_time_partition_freshness_checks(
-        assets=[snowflake_views, mongo_collections], deadline_cron="0 6 * * *", timezone="UTC"
+        assets=SERVING_ASSETS, deadline_cron=SERVING_DEADLINE_CRON, timezone="UTC"
     )
     freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=freshness_checks, name="serving_freshness")
 
@@ -56,8 +50,8 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 )
 
 
-def build_definitions() -> dg.Definitions:
-    settings = load_settings()
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """The platform's Definitions, with resources wired to the backends `settings` describe."""
     resources = build_resources(settings)
     sensors = [freshness_sensor]
     if settings.alerts_enabled:
@@ -70,8 +64,9 @@ def build_definitions() -> dg.Definitions:
         sensors=sensors,
         # One process per run: the NLP model loads once and the steps, mostly sequential, skip a Python start each.
         executor=dg.in_process_executor,
-        resources={**resources, "landing_io_manager": LandingIOManager(lake=resources["lake"])},
+        resources={**resources.as_dagster(), "landing_io_manager": LandingIOManager(lake=resources.lake)},
     )
 
 
-defs = build_definitions()
+# What `dagster dev`, the daemon and the code server load: the settings of the process's environment.
+defs = build_definitions(load_settings())

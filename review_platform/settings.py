@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources as package_files
 from pathlib import Path
 
 ENV_PREFIX = "REVIEW_PLATFORM_"
@@ -45,6 +47,7 @@ class Settings:
     slack_token_set: bool
     slack_api_url: str
     ui_url: str
+    dagster_home: Path  # $DAGSTER_HOME when set, else <home>/dagster_home
 
     @property
     def alerts_enabled(self) -> bool:
@@ -55,45 +58,48 @@ class Settings:
         return self.home / "postgres"
 
     @property
-    def dagster_home(self) -> Path:
-        return self.home / "dagster_home"
-
-    @property
     def pseudonym_key_file(self) -> Path:
         return self.home / "secrets" / "pseudonym.key"
 
 
-def load_settings() -> Settings:
-    """Read `REVIEW_PLATFORM_*` variables once; unset ones fall back to the embedded defaults."""
-    home = Path(os.environ.get(f"{ENV_PREFIX}HOME", ".review_platform")).absolute()
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read `REVIEW_PLATFORM_*` variables and `DAGSTER_HOME` once, from `environ` (the process environment by
+    default); unset ones fall back to the embedded defaults.
+
+    Callers that need other settings (tests, the benchmark) pass their own mapping instead of editing the
+    environment: nothing else in the platform reads it.
+    """
+    env = os.environ if environ is None else environ
+    home = Path(env.get(f"{ENV_PREFIX}HOME") or ".review_platform").absolute()
     return Settings(
         home=home,
-        postgres_url=os.environ.get(f"{ENV_PREFIX}POSTGRES_URL") or None,
-        lake_url=os.environ.get(f"{ENV_PREFIX}LAKE_URL") or str(home / "lake"),
-        warehouse_path=Path(os.environ.get(f"{ENV_PREFIX}WAREHOUSE_PATH") or home / "warehouse.duckdb"),
-        snowflake=_snowflake_settings(),
-        mongo_url=os.environ.get(f"{ENV_PREFIX}MONGO_URL") or f"litemongo://{home / 'mongo'}",
-        mongo_database=os.environ.get(f"{ENV_PREFIX}MONGO_DATABASE") or "review_platform",
-        nlp_model_path=os.environ.get(f"{ENV_PREFIX}NLP_MODEL") or None,
-        pseudonym_key_from_env=bool(os.environ.get(PSEUDONYM_KEY_ENV)),
-        slack_channel=os.environ.get(f"{ENV_PREFIX}SLACK_CHANNEL") or None,
-        slack_token_set=bool(os.environ.get(SLACK_TOKEN_ENV)),
-        slack_api_url=os.environ.get(f"{ENV_PREFIX}SLACK_API_URL") or "",
-        ui_url=os.environ.get(f"{ENV_PREFIX}UI_URL") or "http://127.0.0.1:3000",
+        postgres_url=env.get(f"{ENV_PREFIX}POSTGRES_URL") or None,
+        lake_url=env.get(f"{ENV_PREFIX}LAKE_URL") or str(home / "lake"),
+        warehouse_path=Path(env.get(f"{ENV_PREFIX}WAREHOUSE_PATH") or home / "warehouse.duckdb"),
+        snowflake=_snowflake_settings(env),
+        mongo_url=env.get(f"{ENV_PREFIX}MONGO_URL") or f"litemongo://{home / 'mongo'}",
+        mongo_database=env.get(f"{ENV_PREFIX}MONGO_DATABASE") or "review_platform",
+        nlp_model_path=env.get(f"{ENV_PREFIX}NLP_MODEL") or None,
+        pseudonym_key_from_env=bool(env.get(PSEUDONYM_KEY_ENV)),
+        slack_channel=env.get(f"{ENV_PREFIX}SLACK_CHANNEL") or None,
+        slack_token_set=bool(env.get(SLACK_TOKEN_ENV)),
+        slack_api_url=env.get(f"{ENV_PREFIX}SLACK_API_URL") or "",
+        ui_url=env.get(f"{ENV_PREFIX}UI_URL") or "http://127.0.0.1:3000",
+        dagster_home=Path(env.get("DAGSTER_HOME") or home / "dagster_home").absolute(),
     )
 
 
-def _snowflake_settings() -> SnowflakeSettings | None:
-    account = os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_ACCOUNT")
+def _snowflake_settings(env: Mapping[str, str]) -> SnowflakeSettings | None:
+    account = env.get(f"{ENV_PREFIX}SNOWFLAKE_ACCOUNT")
     if not account:
         return None
     return SnowflakeSettings(
         account=account,
-        user=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_USER") or "review_loader",
-        database=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_DATABASE") or "REVIEW_PLATFORM",
-        schema=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_SCHEMA") or "SERVING",
-        warehouse=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_WAREHOUSE") or None,
-        role=os.environ.get(f"{ENV_PREFIX}SNOWFLAKE_ROLE") or None,
+        user=env.get(f"{ENV_PREFIX}SNOWFLAKE_USER") or "review_loader",
+        database=env.get(f"{ENV_PREFIX}SNOWFLAKE_DATABASE") or "REVIEW_PLATFORM",
+        schema=env.get(f"{ENV_PREFIX}SNOWFLAKE_SCHEMA") or "SERVING",
+        warehouse=env.get(f"{ENV_PREFIX}SNOWFLAKE_WAREHOUSE") or None,
+        role=env.get(f"{ENV_PREFIX}SNOWFLAKE_ROLE") or None,
     )
 
 
@@ -111,3 +117,12 @@ def ensure_generated_pseudonym_key(settings: Settings) -> bool:
         key_file.touch(mode=0o600)
         key_file.write_text(secrets.token_hex(32))
     return True
+
+
+def packaged_config(name: str) -> Path:
+    """A Dagster config file shipped inside the package (`workspace.yaml`, `dagster.yaml`), so a non-editable
+    install (the Docker image, a wheel) finds it wherever it runs from."""
+    path = Path(str(package_files.files("review_platform.dagster_config").joinpath(name)))
+    if not path.is_file():
+        raise FileNotFoundError(f"{name} is missing from the installed package ({path}): reinstall review_platform")
+    return path

@@ -6,13 +6,31 @@ import dagster as dg
 
 from review_platform.contract import CATEGORISED_SCHEMA, conform
 from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
-from review_platform.nlp.categorise import categorisation_summary, nlp_error_outcome
+from review_platform.nlp.categorise import categorisation_summary
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS
 from review_platform.pii.redact import find_pii
-from review_platform.quality.checks import counts_reconcile, fully_labelled, lake_integrity, no_leaking_rows
+from review_platform.quality.checks import (
+    counts_reconcile,
+    fully_labelled,
+    lake_integrity,
+    nlp_error_outcome,
+    no_leaking_rows,
+)
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.nlp import NlpResource
+
+
+class CategoriseConfig(dg.Config):
+    """Categorisation thresholds. The two scoring ones, when set, override the taxonomy file's."""
+
+    # Share of unscorable reviews (empty once cleaned, only placeholders, garbled) above which
+    # `nlp_error_rate` fails and blocks the serving layers: the support documentation's NLP error threshold.
+    max_nlp_error_share: float = 0.01
+    # A topic other than the primary is listed in `secondary_topics` from this probability on.
+    secondary_topic_threshold: float | None = None
+    # A sentiment is positive or negative only from this probability on; below, neutral.
+    clear_sentiment_score: float | None = None
 
 
 @dg.asset(
@@ -35,7 +53,9 @@ from review_platform.resources.nlp import NlpResource
         ),
     ],
 )
-def categorised_reviews(context: dg.AssetExecutionContext, lake: LakeResource, nlp: NlpResource):
+def categorised_reviews(
+    context: dg.AssetExecutionContext, config: CategoriseConfig, lake: LakeResource, nlp: NlpResource
+):
     """What each review is about (delivery, product quality, defect, price, size, packaging, customer service,
     usability, authenticity, other; plus secondary topics), how the customer feels (negative, neutral, positive,
     from the text alone), whether that contradicts the stars, its language (en, fr, other) and a relevance score
@@ -43,7 +63,7 @@ def categorised_reviews(context: dg.AssetExecutionContext, lake: LakeResource, n
     started = time.perf_counter()
     partition = context.partition_key
     anonymised = lake.read_partition(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition))
-    categoriser = nlp.categoriser()
+    categoriser = nlp.categoriser(config.secondary_topic_threshold, config.clear_sentiment_score)
     categorised = conform(categoriser.categorise(anonymised), CATEGORISED_SCHEMA)
     curated_ref = PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition)
     lake.write_partition(curated_ref, categorised)
@@ -67,7 +87,7 @@ def categorised_reviews(context: dg.AssetExecutionContext, lake: LakeResource, n
         },
         check_results=[
             check_result("every_review_categorised", labelled if not labelled.passed else same_count),
-            check_result("nlp_error_rate", nlp_error_outcome(categorised, nlp.max_nlp_error_share)),
+            check_result("nlp_error_rate", nlp_error_outcome(categorised, config.max_nlp_error_share)),
             check_result("no_pii_in_curated", no_leaking_rows(find_pii(categorised, TEXT_COLUMNS), categorised.height)),
             check_result("curated_matches_manifest", lake_integrity(lake.verify_partition(curated_ref), 1)),
         ],

@@ -9,9 +9,9 @@ from pydantic import Field
 
 from review_platform.contract import ANONYMISED_SCHEMA
 from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
-from review_platform.erasure import erased_pseudonyms, without_erased
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract_with_report
+from review_platform.pii.pseudonymise import without_erased
 from review_platform.pii.redact import RedactionConfig, find_pii
 from review_platform.quality.checks import (
     accepted_rows_valid,
@@ -72,7 +72,7 @@ def anonymised_reviews(
         raw, pseudonym_key.secret(), dt.date.fromisoformat(partition), redaction
     )
     # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
-    erased = erased_pseudonyms(lake)
+    erased = lake.erased_pseudonyms()
     anonymised, erased_accepted = without_erased(anonymised, erased)
     rejected, erased_rejected = without_erased(rejected, erased)
     forgotten = {"accepted": erased_accepted, "rejected": erased_rejected}

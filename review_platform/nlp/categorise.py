@@ -14,8 +14,6 @@ sentiment `neutral`, scores 0 and its `nlp_error`, and the partition carries on.
 from __future__ import annotations
 
 import functools
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,16 +27,14 @@ from review_platform.nlp.lexicon import PolarityMatcher, folded, keyword_hits
 from review_platform.nlp.model import EmbeddingModel, load_embedding_model
 from review_platform.nlp.relevance import relevance_components, relevance_score
 from review_platform.nlp.taxonomy import OTHER_TOPIC, SENTIMENTS, Taxonomy
-from review_platform.quality.checks import CheckOutcome
 
 NEUTRAL = "neutral"
-DEFAULT_MAX_NLP_ERROR_SHARE = 0.01
 # The columns `categorise` adds, in order: the data contract's CURATED columns beyond the anonymised ones.
 OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     name: dtype for name, dtype in CATEGORISED_SCHEMA.items() if name not in ANONYMISED_SCHEMA
 }
 # Optional input columns and what a missing one means.
-_OPTIONAL_INPUTS: dict[str, pl.DataType] = {
+OPTIONAL_INPUTS: dict[str, pl.DataType] = {
     "title": pl.String(),
     "rating": pl.Int32(),
     "image_count": pl.Int32(),
@@ -103,7 +99,7 @@ class ReviewCategoriser:
     def categorise(self, frame: pl.DataFrame) -> pl.DataFrame:
         """`frame` with the `OUTPUT_SCHEMA` columns added (replaced if present), row order kept."""
         inputs = frame.with_columns(
-            pl.lit(None, dtype=dtype).alias(name) for name, dtype in _OPTIONAL_INPUTS.items() if name not in frame
+            pl.lit(None, dtype=dtype).alias(name) for name, dtype in OPTIONAL_INPUTS.items() if name not in frame
         )
         features = self._text_features(inputs)
         scorable = features["nlp_error"].is_null().to_numpy()
@@ -282,36 +278,6 @@ def _load_categoriser(
     return ReviewCategoriser(load_embedding_model(model_path, precision, threads), taxonomy)
 
 
-# ------------------------------------------------------------------------------------------------------------------
-# What the asset reports and checks.
-# ------------------------------------------------------------------------------------------------------------------
-
-
-def nlp_error_share(frame: pl.DataFrame) -> float:
-    """Share of rows the model could not score (non-null `nlp_error`); 0 for an empty frame."""
-    return float(frame["nlp_error"].is_not_null().mean()) if frame.height else 0.0
-
-
-def nlp_error_outcome(frame: pl.DataFrame, max_share: float = DEFAULT_MAX_NLP_ERROR_SHARE) -> CheckOutcome:
-    """Fails when more than `max_share` of the rows could not be scored, naming the reasons and a few ids."""
-    share = nlp_error_share(frame)
-    errors = frame.filter(pl.col("nlp_error").is_not_null())
-    reasons = {row["nlp_error"]: row["len"] for row in errors.group_by("nlp_error").len().sort("nlp_error").to_dicts()}
-    figures = {"nlp_error_share": round(share, 4), "threshold": max_share, "nlp_errors": errors.height, **reasons}
-    if share <= max_share:
-        return CheckOutcome(
-            True, f"{errors.height} unscorable reviews ({share:.2%}, threshold {max_share:.0%})", figures
-        )
-    sample = errors["review_id"].head(5).to_list() if "review_id" in errors.columns else []
-    return CheckOutcome(
-        False,
-        f"{errors.height} of {frame.height} reviews ({share:.2%}) could not be scored, above {max_share:.0%}: "
-        f"{', '.join(f'{reason} {count}' for reason, count in reasons.items())} (review ids {sample}). They are "
-        "published as topic other / sentiment neutral; look for an upstream change (encoding, redaction).",
-        figures,
-    )
-
-
 def categorisation_summary(frame: pl.DataFrame) -> dict[str, float | int]:
     """Topic mix, sentiment mix, delivery share, mismatches and unscorable rows of a categorised frame."""
     topics = dict(frame.group_by("topic").len().sort("topic").iter_rows())
@@ -323,75 +289,3 @@ def categorisation_summary(frame: pl.DataFrame) -> dict[str, float | int]:
         "rating_mismatches": int(frame["rating_mismatch"].sum()),
         "nlp_errors": int(frame["nlp_error"].is_not_null().sum()),
     }
-
-
-# ------------------------------------------------------------------------------------------------------------------
-# JSON lines in, JSON lines out (the core of `review-platform categorise`).
-# ------------------------------------------------------------------------------------------------------------------
-
-_JSON_BATCH = 512
-
-
-def _parse_line(number: int, line: str) -> dict[str, Any] | str:
-    """The review of one input line, or the reason it cannot be read."""
-    try:
-        record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        return f"line {number}: not valid JSON ({error})"
-    if not isinstance(record, dict):
-        return f"line {number}: expected a JSON object with a text field"
-    if "text" not in record:
-        return f"line {number}: no text field"
-    for field, kind in (("text", str), ("title", str), ("verified_buyer", bool)):
-        if record.get(field) is not None and not isinstance(record[field], kind):
-            return f"line {number}: {field} must be a {kind.__name__}"
-    rating = record.get("rating")
-    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
-        return f"line {number}: rating must be an integer from 1 to 5"
-    images = record.get("image_count")
-    if images is not None and (isinstance(images, bool) or not isinstance(images, int) or images < 0):
-        return f"line {number}: image_count must be a non-negative integer"
-    return record
-
-
-def _categorise_batch(batch: list[dict[str, Any] | str], categoriser: ReviewCategoriser) -> Iterator[str]:
-    records = [item for item in batch if isinstance(item, dict)]
-    if records:
-        frame = pl.DataFrame(
-            {
-                "title": [r.get("title") for r in records],
-                "text": [r.get("text") for r in records],
-                "rating": [r.get("rating") for r in records],
-                "image_count": [r.get("image_count") for r in records],
-                "verified_buyer": [r.get("verified_buyer") for r in records],
-            },
-            schema={"text": pl.String(), **_OPTIONAL_INPUTS},
-        )
-        results = iter(
-            categoriser.categorise(frame)
-            .select(list(OUTPUT_SCHEMA))
-            .with_columns(pl.col("topic_score", "sentiment_score", "relevance_score").cast(pl.Float64).round(4))
-            .iter_rows(named=True)
-        )
-    for item in batch:
-        if isinstance(item, str):
-            yield json.dumps({"error": item}, ensure_ascii=False)
-        else:
-            yield json.dumps({**item, **next(results)}, ensure_ascii=False)
-
-
-def categorise_json_lines(
-    lines: Iterable[str], categoriser: ReviewCategoriser, batch_size: int = _JSON_BATCH
-) -> Iterator[str]:
-    """One output line per input line, in order: the input object plus the `OUTPUT_SCHEMA` fields, or
-    `{"error": ...}` for a line that is not a JSON object with a string `text` (and, when present, a `rating` from
-    1 to 5). Input fields: text (required), title, rating, image_count, verified_buyer; others are passed through.
-    Lines are scored `batch_size` at a time, so the model never runs one line at a time."""
-    batch: list[dict[str, Any] | str] = []
-    for number, line in enumerate(lines, start=1):
-        batch.append(_parse_line(number, line.rstrip("\r\n")))
-        if len(batch) >= batch_size:
-            yield from _categorise_batch(batch, categoriser)
-            batch = []
-    if batch:
-        yield from _categorise_batch(batch, categoriser)

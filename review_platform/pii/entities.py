@@ -8,17 +8,9 @@ from dataclasses import dataclass
 
 from review_platform.contract import PiiType
 
-# Tie-break between overlapping spans of the same length: the more specific, checksum- or syntax-backed type wins.
-TYPE_PRIORITY: dict[PiiType, int] = {
-    PiiType.EMAIL: 8,
-    PiiType.URL: 7,
-    PiiType.IBAN: 6,
-    PiiType.CARD: 5,
-    PiiType.IP_ADDRESS: 4,
-    PiiType.PHONE: 3,
-    PiiType.ADDRESS: 2,
-    PiiType.PERSON: 1,
-}
+# Tie-break between overlapping spans of the same length: the type declared earlier in `PiiType` (the more
+# specific, checksum- or syntax-backed one) wins.
+TYPE_PRIORITY: dict[PiiType, int] = {pii_type: -rank for rank, pii_type in enumerate(PiiType)}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

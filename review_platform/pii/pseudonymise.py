@@ -29,3 +29,11 @@ def pseudonymise_column(frame: pl.DataFrame, column: str, output: str, key: byte
         schema={column: frame.schema[column], output: pl.String()},
     )
     return frame.join(mapping, on=column, how="left", maintain_order="left").drop(column)
+
+
+def without_erased(frame: pl.DataFrame, erased: set[str]) -> tuple[pl.DataFrame, int]:
+    """`frame` less the rows of erased buyers (by pseudonym in `buyer_hash`), and how many rows that dropped."""
+    if not erased or frame.is_empty():
+        return frame, 0
+    kept = frame.filter(~pl.col("buyer_hash").is_in(sorted(erased)).fill_null(False))
+    return kept, frame.height - kept.height

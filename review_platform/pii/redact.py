@@ -46,6 +46,16 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
     AddressDetector(),
     NameDetector(),
 )
+
+
+def undetected_types(detectors: Iterable[Detector]) -> set[PiiType]:
+    """The PII types of the contract that none of `detectors` finds."""
+    return set(PiiType) - {pii_type for detector in detectors for pii_type in detector.types}
+
+
+# A type registered in the contract that nothing finds would silently never be redacted: refuse to start.
+if _undetected := undetected_types(DEFAULT_DETECTORS):
+    raise ImportError(f"PII types without a detector in DEFAULT_DETECTORS: {sorted(_undetected)}")
 COUNT_COLUMN = "pii_redactions"
 # Below this many rows and bytes the Rust prefilter costs more (regex compilation) than it saves.
 _PREFILTER_MIN_ROWS = 64

@@ -146,12 +146,17 @@ def fully_labelled(frame: pl.DataFrame, columns: list[str]) -> CheckOutcome:
     )
 
 
+# The layers up to CURATED, by their status names; any other layer in a count is a serving store.
+LAKE_LAYERS = ("source", "raw", "anonymised", "rejected", "erased", "categorised")
+
+
 def reconciliation_problems(counts: dict[str, int | None]) -> list[str]:
     """The support team's volume check for one partition: every layer must account for every source row.
 
-    source = raw = anonymised + rejected + erased; categorised = anonymised; warehouse = mongo = categorised.
-    `erased` counts the rows of buyers erased under GDPR (RAW holds them again after a re-run, not before).
-    A layer not yet materialised (None) is reported as missing rather than as a mismatch.
+    source = raw = anonymised + rejected + erased; categorised = anonymised; every serving store (any layer not in
+    `LAKE_LAYERS`: warehouse, mongo, ...) = categorised. `erased` counts the rows of buyers erased under GDPR (RAW
+    holds them again after a re-run, not before). A layer not yet materialised (None) is reported as missing
+    rather than as a mismatch.
     """
     erased = counts.get("erased") or 0
     problems = [f"{layer} not materialised" for layer, count in counts.items() if count is None and layer != "erased"]
@@ -162,8 +167,7 @@ def reconciliation_problems(counts: dict[str, int | None]) -> list[str]:
         ("raw", counts["raw"], raw_expected),
         ("anonymised + rejected + erased", counts["anonymised"] + counts["rejected"] + erased, counts["source"]),
         ("categorised", counts["categorised"], counts["anonymised"]),
-        ("warehouse", counts["warehouse"], counts["categorised"]),
-        ("mongo", counts["mongo"], counts["categorised"]),
+        *((layer, count, counts["categorised"]) for layer, count in counts.items() if layer not in LAKE_LAYERS),
     ]
     return [
         f"{label} has {actual}, expected {expected}" for label, actual, expected in expectations if actual != expected
@@ -198,4 +202,29 @@ def indexes_present(missing: list[str]) -> CheckOutcome:
         False,
         f"missing indexes: {', '.join(missing)}; re-run mongo_collections to rebuild them",
         {"missing": len(missing)},
+    )
+
+
+def nlp_error_share(frame: pl.DataFrame) -> float:
+    """Share of rows the model could not score (non-null `nlp_error`); 0 for an empty frame."""
+    return float(frame["nlp_error"].is_not_null().mean()) if frame.height else 0.0
+
+
+def nlp_error_outcome(frame: pl.DataFrame, max_share: float) -> CheckOutcome:
+    """Fails when more than `max_share` of the rows could not be scored, naming the reasons and a few ids."""
+    share = nlp_error_share(frame)
+    errors = frame.filter(pl.col("nlp_error").is_not_null())
+    reasons = {row["nlp_error"]: row["len"] for row in errors.group_by("nlp_error").len().sort("nlp_error").to_dicts()}
+    figures = {"nlp_error_share": round(share, 4), "threshold": max_share, "nlp_errors": errors.height, **reasons}
+    if share <= max_share:
+        return CheckOutcome(
+            True, f"{errors.height} unscorable reviews ({share:.2%}, threshold {max_share:.0%})", figures
+        )
+    sample = errors["review_id"].head(5).to_list() if "review_id" in errors.columns else []
+    return CheckOutcome(
+        False,
+        f"{errors.height} of {frame.height} reviews ({share:.2%}) could not be scored, above {max_share:.0%}: "
+        f"{', '.join(f'{reason} {count}' for reason, count in reasons.items())} (review ids {sample}). They are "
+        "published as topic other / sentiment neutral; look for an upstream change (encoding, redaction).",
+        figures,
     )

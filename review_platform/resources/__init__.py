@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dagster as dg
 from dagster_snowflake import SnowflakeResource
 
@@ -10,6 +12,7 @@ from review_platform.resources.mongo import MongoResource
 from review_platform.resources.nlp import NlpResource
 from review_platform.resources.postgres import PostgresResource
 from review_platform.resources.privacy import PseudonymKeyResource
+from review_platform.resources.serving import ServingStore
 from review_platform.resources.slack import SlackAlertResource
 from review_platform.resources.warehouse import DuckDBWarehouse, SnowflakeWarehouse, WarehouseResource
 from review_platform.settings import PSEUDONYM_KEY_ENV, SLACK_TOKEN_ENV, SNOWFLAKE_PASSWORD_ENV, Settings
@@ -34,22 +37,54 @@ def build_warehouse(settings: Settings) -> WarehouseResource:
     )
 
 
-def build_resources(settings: Settings) -> dict[str, object]:
+# Every serving store, listed once: the serving assets, erasure, status, reconciliation and doctor loop over it.
+SERVING_STORE_TYPES: tuple[type[ServingStore], ...] = (WarehouseResource, MongoResource)
+
+
+@dataclass(frozen=True)
+class PlatformResources:
+    """The resources every asset and operator command uses, typed; `as_dagster()` hands them to Definitions."""
+
+    postgres: PostgresResource
+    lake: LakeResource
+    warehouse: WarehouseResource
+    mongo: MongoResource
+    nlp: NlpResource
+    pseudonym_key: PseudonymKeyResource
+    slack: SlackAlertResource | None = None  # alerts are off without a token and a channel
+
+    @property
+    def serving_stores(self) -> list[ServingStore]:
+        return [getattr(self, store_type.resource_key) for store_type in SERVING_STORE_TYPES]
+
+    def as_dagster(self) -> dict[str, dg.ConfigurableResource]:
+        resources = {
+            "postgres": self.postgres,
+            "lake": self.lake,
+            "warehouse": self.warehouse,
+            "mongo": self.mongo,
+            "nlp": self.nlp,
+            "pseudonym_key": self.pseudonym_key,
+        }
+        return resources if self.slack is None else {**resources, "slack": self.slack}
+
+
+def build_resources(settings: Settings) -> PlatformResources:
     """The resources every asset uses, wired to embedded or production backends by `settings` alone."""
-    resources: dict[str, object] = {
-        "postgres": PostgresResource(url=settings.postgres_url or "", embedded_dir=str(settings.embedded_postgres_dir)),
-        "lake": LakeResource(url=settings.lake_url),
-        "warehouse": build_warehouse(settings),
-        "mongo": MongoResource(url=settings.mongo_url, database=settings.mongo_database),
-        "nlp": NlpResource(model_path=settings.nlp_model_path or ""),
-        "pseudonym_key": (
+    return PlatformResources(
+        postgres=PostgresResource(url=settings.postgres_url or "", embedded_dir=str(settings.embedded_postgres_dir)),
+        lake=LakeResource(url=settings.lake_url),
+        warehouse=build_warehouse(settings),
+        mongo=MongoResource(url=settings.mongo_url, database=settings.mongo_database),
+        nlp=NlpResource(model_path=settings.nlp_model_path or ""),
+        pseudonym_key=(
             PseudonymKeyResource(key=dg.EnvVar(PSEUDONYM_KEY_ENV))
             if settings.pseudonym_key_from_env
             else PseudonymKeyResource(key_file=str(settings.pseudonym_key_file))
         ),
-    }
-    if settings.alerts_enabled:
-        resources["slack"] = SlackAlertResource(
+        slack=SlackAlertResource(
             token=dg.EnvVar(SLACK_TOKEN_ENV), channel=settings.slack_channel, api_url=settings.slack_api_url
         )
-    return resources
+        if settings.alerts_enabled
+        else None,
+    )

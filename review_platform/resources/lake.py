@@ -32,12 +32,17 @@ import dagster as dg
 import polars as pl
 import pyarrow.fs as pafs
 
+from review_platform.errors import PlatformError, ServiceUnavailableError, first_line
+
 T = TypeVar("T")
 
 MANIFEST_NAME = "_manifest.json"
 # Every zone holds the same dataset, reviews, at a different stage.
 REVIEWS_DATASET = "reviews"
 ORPHAN_AGE = dt.timedelta(hours=1)
+# The erasure register: the pseudonyms of every buyer erased under GDPR, which `anonymised_reviews` filters out.
+ERASURE_REGISTER_DATASET = "erased_buyers"
+AUDIT_PARTITION = "all"
 
 # Retries and timeouts of the S3 client unless the lake URL says otherwise. Three attempts is the AWS standard
 # mode's own default. On Linux the SDK's curl client applies request_timeout as "under 1 byte/s for that many
@@ -76,11 +81,11 @@ class PartitionRef:
         return f"{self.zone}/{self.dataset}/date={self.partition_key}"
 
 
-class LakeError(RuntimeError):
+class LakeError(PlatformError):
     """A lake partition is missing or does not match its manifest."""
 
 
-class LakeUnavailableError(RuntimeError):
+class LakeUnavailableError(ServiceUnavailableError):
     """The lake's storage could not be reached or refused the request; the message says what to check."""
 
 
@@ -162,7 +167,6 @@ def _reports_outages(consequence: str = "") -> Callable[[Callable[..., T]], Call
             except FileNotFoundError:
                 raise
             except OSError as error:
-                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
                 attempts = ""
                 if self.url.startswith("s3://"):
                     # The URL parsed when the filesystem was built, so its settings are valid here.
@@ -171,7 +175,7 @@ def _reports_outages(consequence: str = "") -> Callable[[Callable[..., T]], Call
                     attempts = f" after {count} attempt{'s' if count != 1 else ''}"
                 raise LakeUnavailableError(
                     f"data lake at {lake_location(self.url)} unreachable, refusing or timing out{attempts} "
-                    f"({first_line}); check REVIEW_PLATFORM_LAKE_URL, the storage credentials and the network, "
+                    f"({first_line(error)}); check REVIEW_PLATFORM_LAKE_URL, the storage credentials and the network, "
                     f"then re-run{consequence}."
                 ) from None
 
@@ -358,6 +362,22 @@ class LakeResource(dg.ConfigurableResource):
             if stream.read() != b"probe":
                 raise LakeError("the lake returned something other than what was written")
         filesystem.delete_file(path)
+
+    def erased_pseudonyms(self) -> set[str]:
+        """Pseudonyms of every buyer erased so far (the erasure register)."""
+        ref = PartitionRef(Zone.AUDIT, ERASURE_REGISTER_DATASET, AUDIT_PARTITION)
+        if self.read_manifest(ref) is None:
+            return set()
+        return set(self.read_partition(ref)["buyer_hash"].to_list())
+
+    def register_erasure(self, buyer_hash: str) -> bool:
+        """Add a pseudonym to the erasure register; False when it was there already."""
+        known = self.erased_pseudonyms()
+        if buyer_hash in known:
+            return False
+        ref = PartitionRef(Zone.AUDIT, ERASURE_REGISTER_DATASET, AUDIT_PARTITION)
+        self.write_partition(ref, pl.DataFrame({"buyer_hash": sorted({*known, buyer_hash})}))
+        return True
 
     def row_counts(self, zone: Zone, dataset: str, partition_keys: list[str]) -> list[int]:
         """Manifest row counts of those of `partition_keys` that exist."""

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
 import dagster as dg
@@ -40,7 +40,10 @@ from pymongo.errors import (
     PyMongoError,
 )
 
-from review_platform.contract import CATEGORISED_SCHEMA, REJECTED_SCHEMA, RejectionReason
+from review_platform.contract.mongo import SERVED_SCHEMAS, validator_options
+from review_platform.errors import PlatformError, ServiceUnavailableError, first_line
+from review_platform.quality.checks import indexes_present
+from review_platform.resources.serving import SERVED_TEXT_SCHEMA, Publication, ServingAssetInfo
 
 # (collection, keys, unique): the look-ups front-ends make, and the upsert key of each collection.
 REQUIRED_INDEXES: tuple[tuple[str, tuple[tuple[str, int], ...], bool], ...] = (
@@ -54,45 +57,11 @@ REQUIRED_INDEXES: tuple[tuple[str, tuple[tuple[str, int], ...], bool], ...] = (
     ("pipeline_runs", (("run_id", 1), ("partition_date", 1)), True),
 )
 
+# The collections that hold reviews (and so a buyer's pseudonym); pipeline_runs holds neither.
+REVIEW_COLLECTIONS = ("reviews", "rejected_reviews")
 EMBEDDED_SCHEME = "litemongo://"
 SERVER_SELECTION_TIMEOUT_MS = 10_000  # the default when the URL does not set serverSelectionTimeoutMS
 AUTHENTICATION_FAILED = 18  # the server's error code for wrong credentials: a connection problem, not a bug
-
-# What `mongo_collections` writes to `pipeline_runs` besides the free-form journal (`layers`, `checks`).
-PIPELINE_RUNS_SCHEMA: dict[str, pl.DataType] = {
-    "run_id": pl.String(),
-    "partition_date": pl.Date(),
-    "reviews": pl.Int64(),
-    "rejected_reviews": pl.Int64(),
-    "model_version": pl.String(),
-    "recorded_at": pl.Datetime("us", "UTC"),
-}
-
-SERVED_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "reviews": CATEGORISED_SCHEMA,
-    "rejected_reviews": REJECTED_SCHEMA,
-    "pipeline_runs": PIPELINE_RUNS_SCHEMA,
-}
-
-# Every contract column is present in every document (polars writes a missing value as BSON null), so all are
-# required; only these must also hold a value: the index and partition keys, plus what validation guarantees for
-# accepted reviews (a buyer, a known product, a rating, a text) and what categorisation always sets.
-NOT_NULL: dict[str, frozenset[str]] = {
-    "reviews": frozenset(
-        {"review_id", "partition_date", "buyer_hash", "p_id", "rating", "text", "created_at", "topic", "sentiment"}
-    ),
-    "rejected_reviews": frozenset({"review_id", "partition_date", "reason"}),
-    "pipeline_runs": frozenset({"run_id", "partition_date", "reviews", "rejected_reviews", "recorded_at"}),
-}
-
-# Value rules the contract states beyond types: the rating rule of validation, the rejection reasons enum.
-VALUE_RULES: dict[str, dict[str, dict[str, Any]]] = {
-    "reviews": {"rating": {"minimum": 1, "maximum": 5}},
-    "rejected_reviews": {"reason": {"enum": [reason.value for reason in RejectionReason]}},
-}
-
-ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-
 
 # pymongo's advice: one client per MongoDB deployment and process, reused; it holds the connection pool. A few are
 # kept, least recently used closed first. The embedded engine is not shared this way (see `MongoResource.connect`).
@@ -120,61 +89,17 @@ def close_shared_clients() -> None:
             _shared_clients.popitem()[1].close()
 
 
-class MongoUnavailableError(RuntimeError):
+class MongoUnavailableError(ServiceUnavailableError):
     """MongoDB could not be reached or refused the connection; the message says what to check."""
 
 
-class MongoWriteError(RuntimeError):
+class MongoWriteError(PlatformError):
     """A write was refused or broke (a partition replacement, a validator update); the message says what state
     the data was left in and what to do."""
 
 
 def index_name(keys: Sequence[tuple[str, int]]) -> str:
     return "_".join(f"{field}_{direction}" for field, direction in keys)
-
-
-def bson_type(dtype: pl.DataType) -> dict[str, Any]:
-    """The `$jsonSchema` type of a contract column once pymongo has encoded the value polars hands it."""
-    if dtype.is_integer():
-        return {"bsonType": ["int", "long"]}  # pymongo writes an int as int32 when it fits, else int64
-    if dtype.is_float():
-        return {"bsonType": ["double"]}
-    if dtype == pl.String():
-        return {"bsonType": ["string"]}
-    if dtype == pl.Boolean():
-        return {"bsonType": ["bool"]}
-    if isinstance(dtype, pl.Datetime):
-        return {"bsonType": ["date"]}
-    if dtype == pl.Date():
-        # BSON has no date-only type: a partition date travels as its ISO string, which is also the filter key.
-        return {"bsonType": ["string"], "pattern": ISO_DATE_PATTERN}
-    if isinstance(dtype, pl.List):
-        return {"bsonType": ["array"], "items": bson_type(dtype.inner)}
-    raise ValueError(f"no BSON type mapped for the contract type {dtype}: add it to bson_type")
-
-
-def json_schema_validator(collection: str) -> dict[str, Any]:
-    """The `$jsonSchema` validator of one served collection, derived from the data contract."""
-    schema, not_null, rules = SERVED_SCHEMAS[collection], NOT_NULL[collection], VALUE_RULES.get(collection, {})
-    properties = {}
-    for name, dtype in schema.items():
-        rule = bson_type(dtype)
-        if name not in not_null:
-            rule["bsonType"] = [*rule["bsonType"], "null"]
-        properties[name] = {**rule, **rules.get(name, {})}
-    return {
-        "$jsonSchema": {
-            "bsonType": "object",
-            "title": f"review_platform.{collection}",
-            "required": list(schema),
-            "properties": properties,
-        }
-    }
-
-
-def validator_options(collection: str) -> dict[str, Any]:
-    """The collection options a server is given: the validator, applied to every write, refusing bad documents."""
-    return {"validator": json_schema_validator(collection), "validationLevel": "strict", "validationAction": "error"}
 
 
 def supports_transactions(hello: Mapping[str, Any]) -> bool:
@@ -203,8 +128,7 @@ def _summary(error: Exception, limit: int = 300) -> str:
         text = f"{len(refused)} document(s) refused, first: {first}"
     else:
         text = str(error).split(", Timeout:", 1)[0]  # pymongo appends its whole topology description
-    first_line = (text.strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:limit]
+    return f"{type(error).__name__}: {first_line(text, limit, '')}"[:limit]
 
 
 class MongoSession:
@@ -362,24 +286,56 @@ class MongoSession:
     def partition_texts(self, partition_date: str) -> pl.DataFrame:
         """review_id, title and text of a partition's reviews and rejected reviews, as served."""
         rows = []
-        for collection in ("reviews", "rejected_reviews"):
+        for collection in REVIEW_COLLECTIONS:
             rows += self.db[collection].find(
                 {"partition_date": partition_date}, {"_id": 0, "review_id": 1, "title": 1, "text": 1}
             )
-        schema = {"review_id": pl.Int64(), "title": pl.String(), "text": pl.String()}
-        return pl.DataFrame(rows, schema=schema)
+        return pl.DataFrame(rows, schema=SERVED_TEXT_SCHEMA)
+
+    def publish_partition(
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+    ) -> Publication:
+        """Collections and indexes ensured, both collections' partition replaced, the run journaled, then read
+        back, all on this one connection."""
+        self.ensure_collections()
+        self.replace_partition("reviews", partition, _documents(curated))
+        self.replace_partition("rejected_reviews", partition, _documents(rejected))
+        self.record_run(run_record)
+        return Publication(
+            reviews_served=self.count_partition("reviews", partition),
+            served_texts=self.partition_texts(partition),
+            health={"mongo_indexes_present": indexes_present(self.missing_indexes())},
+            metadata=self.guarantees(),
+        )
 
     def count_partition(self, collection: str, partition_date: str) -> int:
         """One partition's documents, through the partition_date index (no sweep of the collection)."""
         return self.db[collection].count_documents({"partition_date": partition_date})
 
-    def count_by_partition(self, collection: str) -> dict[str, int]:
+    def count_by_partition(self, collection: str = "reviews") -> dict[str, int]:
         rows = self.db[collection].aggregate([{"$group": {"_id": "$partition_date", "n": {"$sum": 1}}}])
         return {row["_id"]: row["n"] for row in rows}
 
 
+def _documents(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    # BSON has no date-only type: the partition date travels as its ISO string, which is also the filter key.
+    return frame.with_columns(pl.col("partition_date").cast(pl.String)).to_dicts()
+
+
 class MongoResource(dg.ConfigurableResource):
-    """Collections `reviews`, `rejected_reviews` and `pipeline_runs`."""
+    """Collections `reviews`, `rejected_reviews` and `pipeline_runs`; a `ServingStore` (resources/serving.py)."""
+
+    store_name: ClassVar[str] = "mongo"
+    resource_key: ClassVar[str] = "mongo"
+    health_checks: ClassVar[tuple[str, ...]] = ("mongo_indexes_present",)
+    serving_asset: ClassVar[ServingAssetInfo] = ServingAssetInfo(
+        asset_name="mongo_collections",
+        description="Collections for applications and front-ends: `reviews` (categorised), `rejected_reviews` "
+        "(with the reason) and `pipeline_runs` (what each run did to each partition), indexed for fast look-ups.",
+        kinds=frozenset({"mongodb"}),
+        owners=("team:data-engineering", "team:applications"),
+        metadata={"collections": "reviews, rejected_reviews, pipeline_runs"},
+    )
 
     url: str
     database: str = "review_platform"
@@ -447,7 +403,30 @@ class MongoResource(dg.ConfigurableResource):
         with self.connect() as db:
             yield MongoSession(db, server=not self.embedded, where=self.describe())
 
-    # One-shot calls for the CLI, erasure and doctor: each opens its own session.
+    # The ServingStore interface, one session per call.
+    def probe(self) -> tuple[bool, str]:
+        with self.session() as store:  # one connection: the embedded engine re-indexes on each
+            missing = store.missing_indexes() + store.missing_validators()
+            validators = store.guarantees()["mongo_validators"]
+        if missing:
+            return False, f"reachable, but indexes or validators are missing: {', '.join(missing)}"
+        return True, f"reachable, all required indexes present; validators {validators}"
+
+    def publish_partition(
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+    ) -> Publication:
+        # One connection for the whole publication: the embedded engine rebuilds its query indexes on every connect.
+        with self.session() as store:
+            return store.publish_partition(partition, curated, rejected, run_record)
+
+    def served_texts(self, partition: str) -> pl.DataFrame:
+        return self.partition_texts(partition)
+
+    def erase_buyer(self, buyer_hash: str) -> dict[str, int]:
+        with self.session() as store:
+            return {name: store.delete_buyer(name, buyer_hash) for name in REVIEW_COLLECTIONS}
+
+    # One-shot calls for tools and tests: each opens its own session.
     def ensure_collections(self) -> list[str]:
         with self.session() as mongo:
             return mongo.ensure_collections()
@@ -480,6 +459,6 @@ class MongoResource(dg.ConfigurableResource):
         with self.session() as mongo:
             return mongo.count_partition(collection, partition_date)
 
-    def count_by_partition(self, collection: str) -> dict[str, int]:
+    def count_by_partition(self, collection: str = "reviews") -> dict[str, int]:
         with self.session() as mongo:
             return mongo.count_by_partition(collection)

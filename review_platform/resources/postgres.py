@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 
 from review_platform.contract import SOURCE_SCHEMA
+from review_platform.errors import PlatformError, ServiceUnavailableError, first_line
 
 # Product, category and buyer facts ride along with each review; customer PII (names, e-mails, phones) is
 # never selected: data minimisation starts at the extract.
@@ -38,11 +39,11 @@ ORDER BY r.review_id
 SOURCE_TABLES = ("category", "product", "customer", "orders", "review", "review_images")
 
 
-class SourceUnavailableError(RuntimeError):
+class SourceUnavailableError(ServiceUnavailableError):
     """PostgreSQL could not be reached; the message says what to check."""
 
 
-class SourceSchemaError(RuntimeError):
+class SourceSchemaError(PlatformError):
     """The source tables no longer have the columns the extract reads: the schema changed upstream."""
 
 
@@ -81,9 +82,8 @@ class PostgresResource(dg.ConfigurableResource):
             conn = psycopg.connect(self.connection_uri(), connect_timeout=self.connect_timeout_s)
         except psycopg.OperationalError as error:
             where = "the embedded PostgreSQL" if not self.url else "REVIEW_PLATFORM_POSTGRES_URL"
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise SourceUnavailableError(
-                f"PostgreSQL source unreachable ({first_line}); check that {where} is up and reachable, "
+                f"PostgreSQL source unreachable ({first_line(error)}); check that {where} is up and reachable, "
                 "then re-run the partition."
             ) from None
         try:
@@ -161,8 +161,7 @@ class PostgresResource(dg.ConfigurableResource):
         try:
             frame = pl.read_csv(buffer, schema=raw_types)
         except pl.exceptions.ComputeError as error:  # a value the contract type cannot hold, never coerced
-            first_line = (str(error).strip().splitlines() or ["unparsable value"])[0][:200]
-            raise _schema_drift(f"a source column changed type: {first_line}") from None
+            raise _schema_drift(f"a source column changed type: {first_line(error, 200, 'unparsable value')}") from None
         return frame.with_columns(
             pl.col("created_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC"),
             pl.col("buyer_has_orders").cast(pl.Boolean),

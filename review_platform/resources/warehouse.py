@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from importlib import resources as package_files
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import dagster as dg
 import duckdb
@@ -22,6 +22,9 @@ import polars as pl
 from dagster_snowflake import SnowflakeResource
 
 from review_platform.contract import CATEGORISED_SCHEMA, REJECTED_SCHEMA, conform
+from review_platform.errors import ServiceUnavailableError, first_line
+from review_platform.quality.checks import views_answer
+from review_platform.resources.serving import SERVED_TEXT_SCHEMA, Publication, ServingAssetInfo
 
 # The tables a partition is loaded into, with the contract that fixes their columns.
 WAREHOUSE_TABLES: dict[str, dict[str, pl.DataType]] = {
@@ -33,7 +36,7 @@ WAREHOUSE_VIEWS = ("vw_reviews_by_product", "vw_reviews_by_category", "vw_data_q
 INCOMING_ROWS = "incoming_rows"
 
 
-class WarehouseUnavailableError(RuntimeError):
+class WarehouseUnavailableError(ServiceUnavailableError):
     """The warehouse could not be reached or refused the connection; the message says what to check."""
 
 
@@ -48,7 +51,20 @@ class WarehouseResource(dg.ConfigurableResource):
 
     The load logic lives here once; `DuckDBWarehouse` and `SnowflakeWarehouse` only say how to connect, how to
     stage rows and how to read results back. Asset code sees this interface and never asks which engine it is.
+    It is a `ServingStore` (resources/serving.py): the serving layer, erasure, status and doctor use it as one.
     """
+
+    store_name: ClassVar[str] = "warehouse"
+    resource_key: ClassVar[str] = "warehouse"
+    health_checks: ClassVar[tuple[str, ...]] = ("views_answer",)
+    serving_asset: ClassVar[ServingAssetInfo] = ServingAssetInfo(
+        asset_name="snowflake_views",
+        description="The analysts' warehouse: tables `curated_reviews` and `rejected_reviews`, and the views "
+        "`vw_reviews_by_product`, `vw_reviews_by_category` and `vw_data_quality` (the reject reasons per day).",
+        kinds=frozenset({"snowflake", "duckdb"}),
+        owners=("team:data-engineering", "team:analytics"),
+        metadata={"views": ", ".join(WAREHOUSE_VIEWS)},
+    )
 
     # How each engine types `secondary_topics`; the DDL in sql/warehouse_tables.sql names it {string_list}.
     def _string_list_type(self) -> str:
@@ -120,7 +136,43 @@ class WarehouseResource(dg.ConfigurableResource):
             self._execute(conn, f"DELETE {where}", [buyer_hash])
         return removed
 
-    def count_by_partition(self, table: str) -> dict[str, int]:
+    def probe(self) -> tuple[bool, str]:
+        counts = self.count_by_partition()
+        return True, f"{self.describe()} answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
+
+    def publish_partition(
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+    ) -> Publication:
+        """Both tables' partition swapped (each in one transaction), then read back: rows served, texts for the
+        leak guard, and whether every view answers. The run journal is kept in Mongo, not here."""
+        day = dt.date.fromisoformat(partition)
+        self.ensure_schema()
+        self.replace_partition("curated_reviews", day, curated)
+        self.replace_partition("rejected_reviews", day, rejected)
+        view_rows = {view: int(self.query(f"SELECT count(*) AS n FROM {view}")["n"][0]) for view in WAREHOUSE_VIEWS}
+        return Publication(
+            reviews_served=self.count_by_partition().get(partition, 0),
+            served_texts=self.served_texts(partition),
+            health={"views_answer": views_answer(view_rows)},
+        )
+
+    def served_texts(self, partition: str) -> pl.DataFrame:
+        day = dt.date.fromisoformat(partition)
+        with self._connection() as conn:
+            if not self._has_table(conn, "curated_reviews"):
+                return pl.DataFrame(schema=SERVED_TEXT_SCHEMA)
+            served = self._fetch(
+                conn,
+                "SELECT review_id, title, text FROM curated_reviews WHERE partition_date = ? UNION ALL "
+                "SELECT review_id, title, text FROM rejected_reviews WHERE partition_date = ?",
+                [day, day],
+            )
+        return served.cast(SERVED_TEXT_SCHEMA)
+
+    def erase_buyer(self, buyer_hash: str) -> dict[str, int]:
+        return {table: self.delete_buyer(table, buyer_hash) for table in WAREHOUSE_TABLES}
+
+    def count_by_partition(self, table: str = "curated_reviews") -> dict[str, int]:
         with self._connection() as conn:
             if not self._has_table(conn, table):  # nothing loaded yet
                 return {}
@@ -189,9 +241,8 @@ class SnowflakeWarehouse(WarehouseResource):
             try:
                 conn = stack.enter_context(self.snowflake.get_connection())
             except Exception as error:
-                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
                 raise WarehouseUnavailableError(
-                    f"Snowflake ({self.describe()}) unreachable or refusing the login ({first_line}); check the "
+                    f"Snowflake ({self.describe()}) unreachable or refusing the login ({first_line(error)}); check the "
                     "REVIEW_PLATFORM_SNOWFLAKE_* variables and the network, then re-run: nothing was loaded."
                 ) from None
             yield conn

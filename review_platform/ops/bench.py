@@ -27,14 +27,15 @@ import resource
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from review_platform.memory import MIB, heap_in_use_bytes, rss_mib
+from review_platform.resources import PlatformResources
+from review_platform.settings import Settings, load_settings
 
 MAX_REVIEWS_PER_DAY = 20_000
 FIRST_DAY = dt.date(2026, 10, 1)
@@ -54,19 +55,6 @@ TARGET_NLP_MIN_COSINE = 0.999
 TARGET_PEAK_RSS_MIB = 2048.0
 # RSS may move a little between partitions (allocator caches); more than this per partition is growth.
 RSS_GROWTH_TOLERANCE_MIB_PER_PARTITION = 32.0
-
-# Variables that would send a layer elsewhere than the fresh embedded state; cleared for the benchmark.
-_LOCATION_VARIABLES = (
-    "REVIEW_PLATFORM_POSTGRES_URL",
-    "REVIEW_PLATFORM_LAKE_URL",
-    "REVIEW_PLATFORM_WAREHOUSE_PATH",
-    "REVIEW_PLATFORM_SNOWFLAKE_ACCOUNT",
-    "REVIEW_PLATFORM_MONGO_URL",
-    "REVIEW_PLATFORM_MONGO_DATABASE",
-    "REVIEW_PLATFORM_PSEUDONYM_KEY",
-    "REVIEW_PLATFORM_SLACK_TOKEN",
-    "REVIEW_PLATFORM_SLACK_CHANNEL",
-)
 
 STAGE_LABELS = {
     "postgres_reviews": "extraction",
@@ -160,27 +148,15 @@ def _timed(function: Callable[[], Any], repeats: int = 1) -> tuple[float, float,
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _embedded_environment(home: Path, mongo_url: str | None = None) -> Iterator[None]:
-    """REVIEW_PLATFORM_HOME -> `home`, every location override cleared; the environment is restored after.
-
-    With `mongo_url`, the Mongo layer alone goes to that server, in a database of its own named for this run.
-    """
-    saved = {name: os.environ.get(name) for name in ("REVIEW_PLATFORM_HOME", *_LOCATION_VARIABLES)}
-    os.environ["REVIEW_PLATFORM_HOME"] = str(home)
-    for name in _LOCATION_VARIABLES:
-        os.environ.pop(name, None)
+def bench_settings(home: Path, mongo_url: str | None = None) -> Settings:
+    """A fresh embedded platform in `home`, whatever this process's environment says (no production backend, no
+    alerts, a generated key). With `mongo_url`, the Mongo layer alone goes to that server, in a database of its own
+    named for this run."""
+    environ = {"REVIEW_PLATFORM_HOME": str(home)}
     if mongo_url:
-        os.environ["REVIEW_PLATFORM_MONGO_URL"] = mongo_url
-        os.environ["REVIEW_PLATFORM_MONGO_DATABASE"] = f"{BENCH_DATABASE_PREFIX}{secrets.token_hex(4)}"
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        environ["REVIEW_PLATFORM_MONGO_URL"] = mongo_url
+        environ["REVIEW_PLATFORM_MONGO_DATABASE"] = f"{BENCH_DATABASE_PREFIX}{secrets.token_hex(4)}"
+    return load_settings(environ)
 
 
 def _drop_bench_database(mongo) -> None:
@@ -215,8 +191,10 @@ def _seed_source(postgres, sizes: list[int], on_progress: Callable[[str], None])
     return partitions, time.perf_counter() - started
 
 
-def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], None]) -> dict[str, Any]:
-    from review_platform.pipeline import LAYER_ORDER, run_partitions
+def _run_pipeline(
+    settings: Settings, instance, partitions: list[str], on_progress: Callable[[str], None]
+) -> dict[str, Any]:
+    from review_platform.ops.runs import LAYER_ORDER, run_partitions
 
     rss_after: list[float] = []
     peak_during: list[float] = []
@@ -238,7 +216,7 @@ def _run_pipeline(instance, partitions: list[str], on_progress: Callable[[str], 
 
     with PeakRssSampler() as peaks:
         started, started_cpu = time.perf_counter(), time.process_time()
-        runs = run_partitions(instance, partitions, on_progress=progress)
+        runs = run_partitions(settings, instance, partitions, on_progress=progress)
         wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
 
     stages = []
@@ -547,27 +525,27 @@ def _mongo_vs_insert_one(mongo, partition: str, curated: pl.DataFrame, sample_si
 
 
 def _baselines(
-    resources: dict[str, Any], partition: str, nlp_sample: int, mongo_sample: int, on_progress: Callable[[str], None]
+    resources: PlatformResources, partition: str, nlp_sample: int, mongo_sample: int, on_progress: Callable[[str], None]
 ) -> list[dict]:
     from review_platform.resources.lake import REVIEWS_DATASET, PartitionRef, Zone
 
-    lake = resources["lake"]
+    lake = resources.lake
     comparisons = []
     on_progress(f"baseline extraction vs COPY on {partition}")
-    comparisons.append(_extraction_vs_copy(resources["postgres"], partition))
+    comparisons.append(_extraction_vs_copy(resources.postgres, partition))
     raw = lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, partition))
     on_progress(f"baseline anonymiser vs per-row loop on {raw.height:,} rows")
-    comparisons.append(_anonymiser_vs_per_row(raw, resources["pseudonym_key"].secret(), partition))
+    comparisons.append(_anonymiser_vs_per_row(raw, resources.pseudonym_key.secret(), partition))
     del raw
     processed = lake.read_partition(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition))
     on_progress(f"baseline NLP vs naive fp32 on {processed.height:,} texts (naive: at most {nlp_sample:,})")
-    comparisons.append(_nlp_vs_naive(resources["nlp"], processed, nlp_sample))
+    comparisons.append(_nlp_vs_naive(resources.nlp, processed, nlp_sample))
     del processed
     curated = lake.read_partition(PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition))
     on_progress(f"baseline warehouse vs executemany on {curated.height:,} rows")
-    comparisons.append(_warehouse_vs_executemany(resources["warehouse"], partition, curated))
+    comparisons.append(_warehouse_vs_executemany(resources.warehouse, partition, curated))
     on_progress(f"baseline Mongo vs insert_one (at most {mongo_sample:,} docs)")
-    comparisons.append(_mongo_vs_insert_one(resources["mongo"], partition, curated, mongo_sample))
+    comparisons.append(_mongo_vs_insert_one(resources.mongo, partition, curated, mongo_sample))
     return comparisons
 
 
@@ -678,32 +656,30 @@ def run_benchmark(
     measures the Mongo stage on that MongoDB server instead of the embedded engine (whose per-document cost is
     the same for a bulk insert as for `insert_one`), in a fresh database dropped at the end.
     """
-    from review_platform.demo.stack import dagster_instance, prepare_state
+    from review_platform.ops.instance import dagster_instance, prepare_state
     from review_platform.resources import build_resources
-    from review_platform.settings import load_settings
 
     home = Path(home).absolute()
     sizes = day_sizes(reviews)
     started = time.perf_counter()
     load_before = os.getloadavg()
-    with _embedded_environment(home, mongo_url):
-        settings = load_settings()
-        prepare_state(settings)
-        resources = build_resources(settings)
-        mongo = resources["mongo"]
-        on_progress(f"state in {home}; {reviews:,} reviews over {len(sizes)} day(s); Mongo: {mongo.describe()}")
+    settings = bench_settings(home, mongo_url)
+    prepare_state(settings)
+    resources = build_resources(settings)
+    mongo = resources.mongo
+    on_progress(f"state in {home}; {reviews:,} reviews over {len(sizes)} day(s); Mongo: {mongo.describe()}")
+    try:
+        partitions, seed_seconds = _seed_source(resources.postgres, sizes, on_progress)
+        instance = dagster_instance(settings)
         try:
-            partitions, seed_seconds = _seed_source(resources["postgres"], sizes, on_progress)
-            instance = dagster_instance(settings)
-            try:
-                pipeline = _run_pipeline(instance, partitions, on_progress)
-            finally:
-                instance.dispose()
-            peak_after_pipeline = _peak_rss_mib()
-            comparisons = _baselines(resources, partitions[0], nlp_sample, mongo_sample, on_progress)
+            pipeline = _run_pipeline(settings, instance, partitions, on_progress)
         finally:
-            if mongo_url:
-                _drop_bench_database(mongo)
+            instance.dispose()
+        peak_after_pipeline = _peak_rss_mib()
+        comparisons = _baselines(resources, partitions[0], nlp_sample, mongo_sample, on_progress)
+    finally:
+        if mongo_url:
+            _drop_bench_database(mongo)
     memory = _memory(
         pipeline.pop("rss_after_partition_mib"),
         pipeline.pop("peak_rss_during_partition_mib"),

@@ -28,16 +28,21 @@ MAX_TEXT_CHARS = 20_000
 
 
 class PiiType(StrEnum):
-    """Personal data types the anonymiser recognises; each becomes a typed placeholder such as `<EMAIL>`."""
+    """Personal data types the anonymiser recognises; each becomes a typed placeholder such as `<EMAIL>`.
+
+    This is where a type is registered. The order is the tie-break between overlapping detections of the same
+    length, most specific (checksum- or syntax-backed) first; a type's detector joins
+    `review_platform.pii.redact.DEFAULT_DETECTORS`, which refuses to import while a type has none.
+    """
 
     EMAIL = "EMAIL"
-    PHONE = "PHONE"
-    CARD = "CARD"
+    URL = "URL"
     IBAN = "IBAN"
+    CARD = "CARD"
     IP_ADDRESS = "IP_ADDRESS"
+    PHONE = "PHONE"
     ADDRESS = "ADDRESS"
     PERSON = "PERSON"
-    URL = "URL"
 
 
 # What the extraction from PostgreSQL produces, and RAW stores. Holds PII (free text): RAW is restricted.

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, Zone
+from review_platform.errors import first_line
+from review_platform.resources import PlatformResources
+from review_platform.resources.lake import REVIEWS_DATASET, Zone
+from review_platform.resources.serving import ServingStore
 from review_platform.settings import Settings
 
 MIN_FREE_DISK_BYTES = 2 * 1024**3
@@ -39,39 +42,40 @@ def _probe(item: str, what_to_do: str, check: Callable[[], tuple[Verdict, str]])
     try:
         verdict, detail = check()
     except Exception as error:  # a probe that breaks is itself the finding
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        return Finding(item, Verdict.FAIL, first_line[:300], what_to_do)
+        return Finding(item, Verdict.FAIL, first_line(error), what_to_do)
     return Finding(item, verdict, detail, what_to_do if verdict is not Verdict.OK else "")
 
 
-def examine(settings: Settings, resources: dict[str, object], instance: dg.DagsterInstance) -> list[Finding]:
-    lake: LakeResource = resources["lake"]
+# What to do when a serving store's probe fails, by store name; a store without an entry gets a generic line.
+STORE_ADVICE = {
+    "warehouse": "Check the warehouse is reachable and not locked by another process.",
+    "mongo": "Check REVIEW_PLATFORM_MONGO_URL; re-run mongo_collections to rebuild indexes.",
+}
+
+
+def _store_probe(store: ServingStore) -> Callable[[], tuple[Verdict, str]]:
+    def probe() -> tuple[Verdict, str]:
+        healthy, detail = store.probe()
+        return (Verdict.OK if healthy else Verdict.WARN), detail
+
+    return probe
+
+
+def examine(settings: Settings, resources: PlatformResources, instance: dg.DagsterInstance) -> list[Finding]:
+    lake = resources.lake
     today = dt.datetime.now(dt.UTC).date()
 
     def source() -> tuple[Verdict, str]:
-        return Verdict.OK, f"reachable, {resources['postgres'].review_count()} reviews"
+        return Verdict.OK, f"reachable, {resources.postgres.review_count()} reviews"
 
     def lake_probe() -> tuple[Verdict, str]:
         lake.probe()
         return Verdict.OK, f"{lake.url} is writable and readable"
 
-    def warehouse() -> tuple[Verdict, str]:
-        counts = resources["warehouse"].count_by_partition("curated_reviews")
-        where = resources["warehouse"].describe()
-        return Verdict.OK, f"{where} answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
-
-    def mongo() -> tuple[Verdict, str]:
-        with resources["mongo"].session() as store:  # one connection: the embedded engine re-indexes on each
-            missing = store.missing_indexes() + store.missing_validators()
-            validators = store.guarantees()["mongo_validators"]
-        if missing:
-            return Verdict.WARN, f"reachable, but indexes or validators are missing: {', '.join(missing)}"
-        return Verdict.OK, f"reachable, all required indexes present; validators {validators}"
-
     def slack() -> tuple[Verdict, str]:
-        if not settings.alerts_enabled:
+        if resources.slack is None:
             return Verdict.WARN, "alerts are off (no REVIEW_PLATFORM_SLACK_TOKEN and REVIEW_PLATFORM_SLACK_CHANNEL)"
-        resources["slack"].get_client().auth_test()
+        resources.slack.get_client().auth_test()
         return Verdict.OK, f"token accepted; alerts go to {settings.slack_channel}"
 
     def dagster_instance() -> tuple[Verdict, str]:
@@ -109,7 +113,7 @@ def examine(settings: Settings, resources: dict[str, object], instance: dg.Dagst
         return verdict, f"newest curated day is {newest} ({lag} day(s) behind today)"
 
     def last_checks() -> tuple[Verdict, str]:
-        from review_platform.defs.alerts import failed_checks_of_run
+        from review_platform.defs.alerts import failed_checks_of_run  # imports the definitions: only when asked
 
         runs = instance.get_runs(
             limit=1, filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE])
@@ -131,8 +135,14 @@ def examine(settings: Settings, resources: dict[str, object], instance: dg.Dagst
     return [
         _probe("source database", "Start PostgreSQL or fix REVIEW_PLATFORM_POSTGRES_URL, then re-run.", source),
         _probe("data lake", "Check REVIEW_PLATFORM_LAKE_URL, its credentials and free space.", lake_probe),
-        _probe("warehouse", "Check the warehouse is reachable and not locked by another process.", warehouse),
-        _probe("mongo", "Check REVIEW_PLATFORM_MONGO_URL; re-run mongo_collections to rebuild indexes.", mongo),
+        *(
+            _probe(
+                store.store_name,
+                STORE_ADVICE.get(store.store_name, f"Check {store.describe()} is reachable."),
+                _store_probe(store),
+            )
+            for store in resources.serving_stores
+        ),
         _probe("slack alerts", "Set REVIEW_PLATFORM_SLACK_TOKEN and REVIEW_PLATFORM_SLACK_CHANNEL.", slack),
         _probe("dagster instance", "Check DAGSTER_HOME and the instance storage.", dagster_instance),
         _probe("credentials", "Set REVIEW_PLATFORM_PSEUDONYM_KEY (a long random secret).", credentials),

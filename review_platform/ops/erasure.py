@@ -16,13 +16,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from review_platform.pii.pseudonymise import pseudonym
-from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
-from review_platform.resources.mongo import MongoResource
-from review_platform.resources.warehouse import WAREHOUSE_TABLES, WarehouseResource
+from review_platform.resources import PlatformResources
+from review_platform.resources.lake import AUDIT_PARTITION, REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 
 AUDIT_DATASET = "erasure_log"
-REGISTER_DATASET = "erased_buyers"
-AUDIT_PARTITION = "all"
 
 
 @dataclass(frozen=True)
@@ -35,22 +32,6 @@ class ErasureReport:
     @property
     def total(self) -> int:
         return sum(self.rows_removed.values())
-
-
-def erased_pseudonyms(lake: LakeResource) -> set[str]:
-    """Pseudonyms of every buyer erased so far (the register `anonymised_reviews` filters against)."""
-    ref = PartitionRef(Zone.AUDIT, REGISTER_DATASET, AUDIT_PARTITION)
-    if lake.read_manifest(ref) is None:
-        return set()
-    return set(lake.read_partition(ref)["buyer_hash"].to_list())
-
-
-def without_erased(frame: pl.DataFrame, erased: set[str]) -> tuple[pl.DataFrame, int]:
-    """`frame` less the rows of erased buyers (by pseudonym), and how many rows that dropped."""
-    if not erased or frame.is_empty():
-        return frame, 0
-    kept = frame.filter(~pl.col("buyer_hash").is_in(sorted(erased)).fill_null(False))
-    return kept, frame.height - kept.height
 
 
 def _rewrite_without(lake: LakeResource, zone: Zone, column: str, value: object) -> int:
@@ -95,26 +76,23 @@ def erasure_log(lake: LakeResource) -> pl.DataFrame:
     return lake.read_partition(ref) if lake.read_manifest(ref) is not None else pl.DataFrame()
 
 
-def erase_buyer(
-    buyer_id: int, key: bytes, lake: LakeResource, warehouse: WarehouseResource, mongo: MongoResource
-) -> ErasureReport:
-    """Remove every review of `buyer_id` from every store; idempotent (a second call removes nothing)."""
-    buyer_hash = pseudonym(buyer_id, key)
-    register = PartitionRef(Zone.AUDIT, REGISTER_DATASET, AUDIT_PARTITION)
-    known = erased_pseudonyms(lake)
-    if buyer_hash not in known:
-        # Registered first: from now on no run can bring these reviews back, even if the rest fails midway.
-        lake.write_partition(register, pl.DataFrame({"buyer_hash": sorted({*known, buyer_hash})}))
-
+def erase_buyer(buyer_id: int, resources: PlatformResources) -> ErasureReport:
+    """Remove every review of `buyer_id` from the lake and every serving store; idempotent (a second call removes
+    nothing)."""
+    lake = resources.lake
+    buyer_hash = pseudonym(buyer_id, resources.pseudonym_key.secret())
+    # Registered first: from now on no run can bring these reviews back, even if the rest fails midway.
+    lake.register_erasure(buyer_hash)
     removed = {
         "lake.landing": _rewrite_without(lake, Zone.LANDING, "buyer_id", buyer_id),
         "lake.raw": _rewrite_without(lake, Zone.RAW, "buyer_id", buyer_id),
         "lake.processed": _rewrite_without(lake, Zone.PROCESSED, "buyer_hash", buyer_hash),
         "lake.rejected": _rewrite_without(lake, Zone.REJECTED, "buyer_hash", buyer_hash),
         "lake.curated": _rewrite_without(lake, Zone.CURATED, "buyer_hash", buyer_hash),
-        **{f"warehouse.{table}": warehouse.delete_buyer(table, buyer_hash) for table in WAREHOUSE_TABLES},
-        **{f"mongo.{name}": mongo.delete_buyer(name, buyer_hash) for name in ("reviews", "rejected_reviews")},
     }
+    for store in resources.serving_stores:
+        for table, rows in store.erase_buyer(buyer_hash).items():
+            removed[f"{store.store_name}.{table}"] = rows
     report = ErasureReport("erase_buyer", removed)
     _append_audit(lake, report)
     return report
