@@ -49,7 +49,7 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def store_contents(platform: Platform, partitions: list[str]) -> StoreContents:
-    lake = platform.resources["lake"]
+    lake = platform.resources.lake
     lake_root = Path(platform.settings.lake_url)
     lake_rows: dict[str, dict[str, int]] = {}
     lake_frames: dict[str, dict[str, pl.DataFrame]] = {}
@@ -68,7 +68,7 @@ def store_contents(platform: Platform, partitions: list[str]) -> StoreContents:
             lake_rows.setdefault(str(zone), {})[partition] = manifest["row_count"]
             lake_frames.setdefault(str(zone), {})[partition] = _sorted(lake.read_partition(ref, verify=True))
 
-    warehouse = platform.resources["warehouse"]
+    warehouse = platform.resources.warehouse
     days = [dt.date.fromisoformat(partition) for partition in partitions]
     relations = {
         table: _sorted(
@@ -80,7 +80,7 @@ def store_contents(platform: Platform, partitions: list[str]) -> StoreContents:
 
     mongo: dict[str, list[dict[str, Any]]] = {}
     duplicates: dict[str, int] = {}
-    with platform.resources["mongo"].connect() as db:
+    with platform.resources.mongo.connect() as db:
         for collection in ("reviews", "rejected_reviews"):
             documents = list(db[collection].find({"partition_date": {"$in": partitions}}, {"_id": 0}))
             mongo[collection] = sorted(documents, key=lambda document: document["review_id"])

@@ -1,13 +1,12 @@
 """Backfills by date from the command line, through Dagster's own machinery (CLI, instance, daemon)."""
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from review_platform.cli import main
-from review_platform.pipeline import status_report
+from review_platform.ops.status import status_report
 from review_platform_tests.platform_fixture import make_platform
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +15,7 @@ DAYS = [dt.date(2026, 9, 1) + dt.timedelta(days=offset) for offset in range(3)]
 
 def test_one_partition_then_a_range_with_the_dagster_daemon(tmp_path, monkeypatch, capsys):
     platform = make_platform(monkeypatch, tmp_path)
+    platform.export_to(monkeypatch)  # for `dagster` and `review-platform backfill`, which read the environment
     for day in DAYS:
         platform.seed(day, 60)
 
@@ -33,7 +33,6 @@ def test_one_partition_then_a_range_with_the_dagster_daemon(tmp_path, monkeypatc
             DAYS[0].isoformat(),
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DAGSTER_HOME": str(platform.settings.dagster_home)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -54,6 +53,6 @@ def test_one_partition_then_a_range_with_the_dagster_daemon(tmp_path, monkeypatc
 
 
 def test_backfill_refuses_a_reversed_range(tmp_path, monkeypatch, capsys):
-    make_platform(monkeypatch, tmp_path)
+    make_platform(monkeypatch, tmp_path).export_to(monkeypatch)
     assert main(["backfill", "--from", "2026-09-03", "--to", "2026-09-01"]) == 2
     assert "is after" in capsys.readouterr().err

@@ -1,44 +1,73 @@
 """The benchmark harness on a tiny run: the figures it returns are complete and consistent (no timing asserted)."""
 
+import dataclasses
 import json
 import os
 import time
 
 import pytest
 
-from review_platform.bench import (
+from review_platform.memory import heap_in_use_bytes, rss_mib
+from review_platform.ops.bench import (
     BENCH_DATABASE_PREFIX,
     PeakRssSampler,
-    _drop_bench_database,
-    _embedded_environment,
-    _growth_per_partition,
+    bench_settings,
     day_sizes,
+    drop_bench_database,
     format_report,
+    growth_per_partition,
     run_benchmark,
 )
-from review_platform.memory import heap_in_use_bytes, rss_mib
-from review_platform.pipeline import LAYER_ORDER
+from review_platform.ops.runs import LAYER_ORDER
 from review_platform.resources import build_resources
 from review_platform.resources.mongo import MongoResource
-from review_platform.settings import load_settings
+from review_platform.settings import ENV_PREFIX, PSEUDONYM_KEY_ENV, SLACK_TOKEN_ENV, load_settings
 
 REVIEWS = 600
 NLP_SAMPLE = 24
 MONGO_SAMPLE = 50
 
+# Every variable the settings read, pointing at production: the benchmark must use none of them.
+PRODUCTION_ENVIRONMENT = {
+    "REVIEW_PLATFORM_HOME": "/srv/review_platform",
+    "REVIEW_PLATFORM_POSTGRES_URL": "postgresql://production.example/reviews",
+    "REVIEW_PLATFORM_LAKE_URL": "s3://production-lake",
+    "REVIEW_PLATFORM_WAREHOUSE_PATH": "/srv/review_platform/warehouse.duckdb",
+    "REVIEW_PLATFORM_SNOWFLAKE_ACCOUNT": "production-account",
+    "REVIEW_PLATFORM_SNOWFLAKE_USER": "loader",
+    "REVIEW_PLATFORM_SNOWFLAKE_DATABASE": "REVIEWS",
+    "REVIEW_PLATFORM_MONGO_URL": "mongodb://production.example:27017",
+    "REVIEW_PLATFORM_MONGO_DATABASE": "review_platform",
+    "REVIEW_PLATFORM_NLP_MODEL": "/srv/models/production",
+    PSEUDONYM_KEY_ENV: "production-key",
+    "REVIEW_PLATFORM_SLACK_CHANNEL": "#production-alerts",
+    SLACK_TOKEN_ENV: "xoxb-production",
+    "DAGSTER_HOME": "/srv/dagster_home",
+}
+
 
 @pytest.fixture(scope="module")
 def benchmark(tmp_path_factory):
     home = tmp_path_factory.mktemp("bench")
-    home_before = os.environ.get("REVIEW_PLATFORM_HOME")
+    platform_environment_before = _platform_environment()
     messages: list[str] = []
     result = run_benchmark(REVIEWS, home, messages.append, nlp_sample=NLP_SAMPLE, mongo_sample=MONGO_SAMPLE)
-    return {"result": result, "messages": messages, "home": home, "home_before": home_before}
+    return {
+        "result": result,
+        "messages": messages,
+        "home": home,
+        "platform_environment_before": platform_environment_before,
+    }
+
+
+def _platform_environment() -> dict[str, str]:
+    """The variables the platform's settings read: the benchmark passes settings in and must leave these alone."""
+    return {name: value for name, value in os.environ.items() if name.startswith(ENV_PREFIX) or name == "DAGSTER_HOME"}
 
 
 def test_growth_is_judged_between_the_first_and_last_partition():
-    assert _growth_per_partition([1_000.0, 1_100.0, 1_060.0]) == 30.0
-    assert _growth_per_partition([1_000.0]) is None
+    assert growth_per_partition([1_000.0, 1_100.0, 1_060.0]) == 30.0
+    assert growth_per_partition([1_000.0]) is None
 
 
 def test_day_sizes_spread_reviews_over_days_of_at_most_20k():
@@ -50,10 +79,10 @@ def test_day_sizes_spread_reviews_over_days_of_at_most_20k():
 
 
 @pytest.mark.slow
-def test_result_is_json_and_environment_is_restored(benchmark):
+def test_result_is_json_and_environment_is_untouched(benchmark):
     result = benchmark["result"]
     assert json.loads(json.dumps(result)) == result
-    assert os.environ.get("REVIEW_PLATFORM_HOME") == benchmark["home_before"]
+    assert _platform_environment() == benchmark["platform_environment_before"]
     assert result["reviews"] == REVIEWS
     assert sum(result["reviews_per_partition"].values()) == REVIEWS
     assert result["partitions"] == list(result["reviews_per_partition"]) == [result["baseline_partition"]]
@@ -137,17 +166,16 @@ def test_memory_figures_and_targets(benchmark):
 
 
 @pytest.mark.slow
-def test_scratch_tables_and_collections_are_dropped_and_layers_unchanged(benchmark, monkeypatch):
-    monkeypatch.setenv("REVIEW_PLATFORM_HOME", str(benchmark["home"]))
-    resources = build_resources(load_settings())
+def test_scratch_tables_and_collections_are_dropped_and_layers_unchanged(benchmark):
+    resources = build_resources(bench_settings(benchmark["home"]))  # the state the benchmark ran on
     partition = benchmark["result"]["baseline_partition"]
     categorised_rows = benchmark["result"]["pipeline"]["stages"][3]["rows_out"]
-    tables = resources["warehouse"].query("SELECT table_name FROM information_schema.tables")["table_name"]
+    tables = resources.warehouse.query("SELECT table_name FROM information_schema.tables")["table_name"]
     assert not [name for name in tables.to_list() if name.startswith("bench_")]
-    assert resources["warehouse"].count_by_partition("curated_reviews") == {partition: categorised_rows}
-    with resources["mongo"].connect() as db:
+    assert resources.warehouse.count_by_partition("curated_reviews") == {partition: categorised_rows}
+    with resources.mongo.connect() as db:
         assert not [name for name in db.list_collection_names() if name.startswith("bench_")]
-    assert resources["mongo"].count_by_partition("reviews") == {partition: categorised_rows}
+    assert resources.mongo.count_by_partition("reviews") == {partition: categorised_rows}
 
 
 @pytest.mark.slow
@@ -160,20 +188,39 @@ def test_report_shows_every_stage_end_to_end_and_memory(benchmark):
     assert benchmark["result"]["mongo"]["embedded"] and "--mongo-url measures it on a MongoDB server" in report
 
 
-def test_a_mongo_server_gets_a_throw_away_database_and_nothing_else_leaves_the_fresh_state(tmp_path, monkeypatch):
-    monkeypatch.setenv("REVIEW_PLATFORM_MONGO_URL", "mongodb://production.example:27017")
-    monkeypatch.setenv("REVIEW_PLATFORM_MONGO_DATABASE", "review_platform")
-    monkeypatch.setenv("REVIEW_PLATFORM_POSTGRES_URL", "postgresql://production.example/reviews")
-    with _embedded_environment(tmp_path, mongo_url="mongodb://bench.example:27017"):
-        settings = load_settings()
-        assert settings.mongo_url == "mongodb://bench.example:27017"
-        assert settings.mongo_database.startswith(BENCH_DATABASE_PREFIX)
-        assert settings.postgres_url is None  # every other layer stays the fresh embedded one
-        first_database = settings.mongo_database
-    with _embedded_environment(tmp_path, mongo_url="mongodb://bench.example:27017"):
-        assert load_settings().mongo_database != first_database  # one database per run: never a previous run's
-    assert os.environ["REVIEW_PLATFORM_MONGO_URL"] == "mongodb://production.example:27017"
-    assert os.environ["REVIEW_PLATFORM_MONGO_DATABASE"] == "review_platform"
+@pytest.fixture
+def production_environment(monkeypatch):
+    for name, value in PRODUCTION_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    # The process itself would go to production: what follows shows the benchmark does not.
+    assert load_settings().postgres_url == PRODUCTION_ENVIRONMENT["REVIEW_PLATFORM_POSTGRES_URL"]
+
+
+def test_the_benchmark_never_sends_anything_to_production_backends(tmp_path, production_environment):
+    settings = bench_settings(tmp_path)
+    assert settings == load_settings({"REVIEW_PLATFORM_HOME": str(tmp_path)})  # nothing read from the environment
+    assert settings.postgres_url is None and settings.snowflake is None and settings.nlp_model_path is None
+    assert settings.lake_url == str(tmp_path / "lake") and settings.mongo_url == f"litemongo://{tmp_path / 'mongo'}"
+    assert settings.warehouse_path == tmp_path / "warehouse.duckdb"
+    assert settings.dagster_home == tmp_path / "dagster_home"
+    assert not settings.pseudonym_key_from_env and not settings.alerts_enabled
+    resources = build_resources(settings)
+    assert resources.mongo.embedded and resources.slack is None
+
+
+def test_a_mongo_server_gets_a_throw_away_database_and_nothing_else_leaves_the_fresh_state(
+    tmp_path, production_environment
+):
+    settings = bench_settings(tmp_path, mongo_url="mongodb://bench.example:27017")
+    assert settings.mongo_url == "mongodb://bench.example:27017"
+    assert settings.mongo_database.startswith(BENCH_DATABASE_PREFIX)
+    embedded = load_settings({"REVIEW_PLATFORM_HOME": str(tmp_path)})
+    # Every other layer stays the fresh embedded one.
+    mongo_aside = dataclasses.replace(settings, mongo_url=embedded.mongo_url, mongo_database=embedded.mongo_database)
+    assert mongo_aside == embedded
+    again = bench_settings(tmp_path, mongo_url="mongodb://bench.example:27017")
+    assert again.mongo_database != settings.mongo_database  # one database per run: never a previous run's
+    assert {name: os.environ[name] for name in PRODUCTION_ENVIRONMENT} == PRODUCTION_ENVIRONMENT
 
 
 def test_only_a_benchmark_database_is_ever_dropped(tmp_path):
@@ -184,8 +231,8 @@ def test_only_a_benchmark_database_is_ever_dropped(tmp_path):
         with mongo.connect() as db:
             db["reviews"].insert_one({"review_id": 1})
     with pytest.raises(RuntimeError, match="not a benchmark database"):
-        _drop_bench_database(platform)
-    _drop_bench_database(scratch)
+        drop_bench_database(platform)
+    drop_bench_database(scratch)
     with platform.connect() as db:
         assert db["reviews"].count_documents({}) == 1
         assert f"{BENCH_DATABASE_PREFIX}test" not in db.client.list_database_names()

@@ -4,7 +4,6 @@ import json
 import pytest
 
 from review_platform.cli import main
-from review_platform.pipeline import run_partitions
 from review_platform_tests.platform_fixture import make_platform
 from review_platform_tests.slack_stand_in import SlackStandIn
 
@@ -24,8 +23,9 @@ def test_doctor_on_a_healthy_platform_then_with_the_source_down(tmp_path, monkey
         REVIEW_PLATFORM_SLACK_TOKEN="xoxb-doctor-secret",
         REVIEW_PLATFORM_SLACK_API_URL=slack_api,
     )
+    platform.export_to(monkeypatch)  # the doctor command reads its settings from the environment
     platform.seed(DAY, 50)
-    assert run_partitions(platform.instance, [DAY.isoformat()])[0].success
+    assert platform.run([DAY.isoformat()])[0].success
 
     code, findings = doctor_json(capsys)
     assert code == 0

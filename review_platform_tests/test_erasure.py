@@ -6,9 +6,9 @@ import json
 import polars as pl
 
 from review_platform.cli import main
-from review_platform.erasure import erasure_log
+from review_platform.ops.erasure import erasure_log
+from review_platform.ops.status import status_report
 from review_platform.pii.pseudonymise import pseudonym
-from review_platform.pipeline import run_partitions, status_report
 from review_platform.resources.lake import REVIEWS_DATASET, PartitionRef, Zone
 from review_platform_tests.platform_fixture import make_platform
 
@@ -16,7 +16,7 @@ DAY = dt.date(2026, 5, 20)
 
 
 def rows_of_buyer(platform, buyer_id: int, buyer_hash: str) -> dict[str, int]:
-    lake, counts = platform.resources["lake"], {}
+    lake, counts = platform.resources.lake, {}
     for zone, column, value in [
         (Zone.LANDING, "buyer_id", buyer_id),
         (Zone.RAW, "buyer_id", buyer_id),
@@ -28,8 +28,8 @@ def rows_of_buyer(platform, buyer_id: int, buyer_hash: str) -> dict[str, int]:
         counts[f"lake.{zone}"] = frame.filter(pl.col(column) == value).height
     for table in ("curated_reviews", "rejected_reviews"):
         sql = f"SELECT count(*) AS n FROM {table} WHERE buyer_hash = ?"
-        counts[f"warehouse.{table}"] = platform.resources["warehouse"].query(sql, [buyer_hash])["n"][0]
-    with platform.resources["mongo"].connect() as db:
+        counts[f"warehouse.{table}"] = platform.resources.warehouse.query(sql, [buyer_hash])["n"][0]
+    with platform.resources.mongo.connect() as db:
         for name in ("reviews", "rejected_reviews"):
             counts[f"mongo.{name}"] = db[name].count_documents({"buyer_hash": buyer_hash})
     return counts
@@ -37,11 +37,12 @@ def rows_of_buyer(platform, buyer_id: int, buyer_hash: str) -> dict[str, int]:
 
 def test_erase_a_buyer_everywhere_for_good(tmp_path, monkeypatch, capsys):
     platform = make_platform(monkeypatch, tmp_path)
+    platform.export_to(monkeypatch)  # for the review-platform commands
     dataset = platform.seed(DAY, 300)
-    assert run_partitions(platform.instance, [DAY.isoformat()])[0].success
+    assert platform.run([DAY.isoformat()])[0].success
     # The buyer with the most reviews that day.
     buyer_id = dataset.review.drop_nulls("buyer_id").group_by("buyer_id").len().sort(["len", "buyer_id"]).row(-1)[0]
-    buyer_hash = pseudonym(buyer_id, platform.resources["pseudonym_key"].secret())
+    buyer_hash = pseudonym(buyer_id, platform.resources.pseudonym_key.secret())
     before = rows_of_buyer(platform, buyer_id, buyer_hash)
     assert before["lake.raw"] >= 2 and before["warehouse.curated_reviews"] >= 1 and before["mongo.reviews"] >= 1
 
@@ -57,7 +58,7 @@ def test_erase_a_buyer_everywhere_for_good(tmp_path, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["total"] == 0
 
     # Re-running the day, with the source still holding the reviews, does not bring them back.
-    assert run_partitions(platform.instance, [DAY.isoformat()])[0].success
+    assert platform.run([DAY.isoformat()])[0].success
     after_rerun = rows_of_buyer(platform, buyer_id, buyer_hash)
     assert after_rerun["lake.raw"] == before["lake.raw"], "RAW mirrors the source again"
     assert {count for store, count in after_rerun.items() if store not in {"lake.raw", "lake.landing"}} == {0}
@@ -65,7 +66,7 @@ def test_erase_a_buyer_everywhere_for_good(tmp_path, monkeypatch, capsys):
     assert entry["problems"] == [] and entry["erased"] == before["lake.raw"]
 
     # The audit trail: when, which stores, how many rows; never who.
-    log = erasure_log(platform.resources["lake"])
+    log = erasure_log(platform.resources.lake)
     assert log["action"].to_list() == ["erase_buyer", "erase_buyer"]
     assert log["rows_removed"].to_list()[1] == 0
     assert str(buyer_id) not in json.dumps(log.to_dicts()) and buyer_hash not in json.dumps(log.to_dicts())
@@ -73,8 +74,9 @@ def test_erase_a_buyer_everywhere_for_good(tmp_path, monkeypatch, capsys):
 
 def test_purge_raw_keeps_the_anonymised_layers(tmp_path, monkeypatch, capsys):
     platform = make_platform(monkeypatch, tmp_path)
+    platform.export_to(monkeypatch)  # for the review-platform commands
     platform.seed(DAY, 60)
-    assert run_partitions(platform.instance, [DAY.isoformat()])[0].success
+    assert platform.run([DAY.isoformat()])[0].success
     age = (dt.datetime.now(dt.UTC).date() - DAY).days
 
     assert main(["purge-raw", "--older-than", str(age + 1)]) == 0
@@ -82,7 +84,7 @@ def test_purge_raw_keeps_the_anonymised_layers(tmp_path, monkeypatch, capsys):
     assert main(["purge-raw", "--older-than", str(age - 1)]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 2 * 60, "RAW and landing copies purged"
 
-    lake = platform.resources["lake"]
+    lake = platform.resources.lake
     assert lake.list_partitions(Zone.RAW, REVIEWS_DATASET) == []
     assert lake.list_partitions(Zone.CURATED, REVIEWS_DATASET) == [DAY.isoformat()]
     assert erasure_log(lake)["action"].to_list()[-1].startswith("purge_raw")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import polars as pl
 import pytest
 
+from review_platform.ops.runs import PartitionRun
 from review_platform.pii.pseudonymise import pseudonym
-from review_platform.pipeline import PartitionRun, run_partitions
 from review_platform.resources.lake import REVIEWS_DATASET, PartitionRef, Zone
 from review_platform_tests.platform_fixture import Platform, make_platform
 from review_platform_tests.store_contents import PIPELINE_ZONES, StoreContents, store_contents
@@ -30,12 +30,12 @@ class RunAndState:
 
 
 def published_pseudonyms(platform: Platform) -> pl.DataFrame:
-    raw = platform.resources["lake"].read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, PARTITION))
-    warehouse = platform.resources["warehouse"].query(
+    raw = platform.resources.lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, PARTITION))
+    warehouse = platform.resources.warehouse.query(
         "SELECT review_id, buyer_hash FROM curated_reviews UNION ALL "
         "SELECT review_id, buyer_hash FROM rejected_reviews WHERE buyer_hash IS NOT NULL"
     )
-    with platform.resources["mongo"].connect() as db:
+    with platform.resources.mongo.connect() as db:
         served = pl.DataFrame(
             [
                 document
@@ -60,7 +60,7 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platf
         platform.seed(DAY, REVIEWS)
         states = []
         for _ in range(3):
-            (run,) = run_partitions(platform.instance, [PARTITION])
+            (run,) = platform.run([PARTITION])
             states.append(RunAndState(run, store_contents(platform, [PARTITION]), published_pseudonyms(platform)))
         yield platform, states
 
@@ -116,14 +116,14 @@ def test_mongo_holds_the_same_documents_once_and_journals_every_run(
         assert state.contents.mongo == first.mongo
         assert state.contents.runs_journalled == {PARTITION: number}, "one pipeline_runs document per run"
     platform, _ = three_runs
-    with platform.resources["mongo"].connect() as db:
+    with platform.resources.mongo.connect() as db:
         run_ids = [document["run_id"] for document in db.pipeline_runs.find({"partition_date": PARTITION})]
     assert sorted(run_ids) == sorted(state.run.run_id for state in states)
 
 
 def test_pseudonyms_are_stable_across_runs_and_stores(three_runs: tuple[Platform, list[RunAndState]]) -> None:
     platform, states = three_runs
-    key = platform.resources["pseudonym_key"].secret()
+    key = platform.resources.pseudonym_key.secret()
     first = states[0].buyers
     assert first.height > 0 and first["buyer_id"].null_count() == 0
     assert first["buyer_hash"].to_list() == first["buyer_hash_mongo"].to_list(), "warehouse and Mongo agree"

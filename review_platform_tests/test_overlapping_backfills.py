@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from review_platform.demo.stack import PROJECT_ROOT
-from review_platform.pipeline import daemon_running, run_partitions, submit_backfill, wait_for_backfill
+from review_platform.ops.backfill import daemon_running, submit_backfill, wait_for_backfill
+from review_platform.settings import packaged_config
 from review_platform_tests.platform_fixture import make_platform
 from review_platform_tests.store_contents import store_contents
 
@@ -30,7 +30,8 @@ def test_overlapping_backfills_leave_what_one_clean_run_leaves(tmp_path: Path, m
     overlapping = make_platform(monkeypatch, tmp_path / "overlapping", **SHARED_KEY)
     for day in DAYS:
         overlapping.seed(dt.date.fromisoformat(day), REVIEWS_PER_DAY)
-    workspace = PROJECT_ROOT / "workspace.yaml"
+    overlapping.export_to(monkeypatch)  # `dagster job backfill` and the daemon read it from the environment
+    workspace = packaged_config("workspace.yaml")
     home = overlapping.settings.dagster_home
     first = submit_backfill(home, workspace, DAYS[0], DAYS[2])
     second = submit_backfill(home, workspace, DAYS[1], DAYS[3])
@@ -49,7 +50,7 @@ def test_overlapping_backfills_leave_what_one_clean_run_leaves(tmp_path: Path, m
     clean = make_platform(monkeypatch, tmp_path / "clean", **SHARED_KEY)
     for day in DAYS:
         clean.seed(dt.date.fromisoformat(day), REVIEWS_PER_DAY)
-    assert all(run.success for run in run_partitions(clean.instance, DAYS))
+    assert all(run.success for run in clean.run(DAYS))
 
     after_overlap, after_clean = store_contents(overlapping, DAYS), store_contents(clean, DAYS)
     assert after_overlap.lake_rows == after_clean.lake_rows

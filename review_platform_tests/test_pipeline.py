@@ -9,11 +9,12 @@ import pytest
 
 from review_platform.cli import main
 from review_platform.demo.generator import expected_rejections, generate_demo_data
-from review_platform.demo.stack import dagster_instance, prepare_state
-from review_platform.pipeline import LAYER_ORDER, run_partitions, status_report
-from review_platform.resources import build_resources
+from review_platform.ops.instance import dagster_instance
+from review_platform.ops.runs import LAYER_ORDER
+from review_platform.ops.status import status_report
+from review_platform.resources.postgres import SOURCE_TABLES
 from review_platform.resources.warehouse import WAREHOUSE_VIEWS
-from review_platform.settings import load_settings
+from review_platform_tests.platform_fixture import make_platform
 
 DAY = dt.date(2026, 11, 2)
 PARTITION = DAY.isoformat()
@@ -25,24 +26,15 @@ def platform(tmp_path_factory):
     """A state folder seeded with one generated day (plus the day before, which is not materialised)."""
     home = tmp_path_factory.mktemp("state")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("REVIEW_PLATFORM_HOME", str(home))
-        env.delenv("REVIEW_PLATFORM_PSEUDONYM_KEY", raising=False)
-        settings = load_settings()
-        prepare_state(settings)
-        resources = build_resources(settings)
+        platform = make_platform(env, home)
+        resources = platform.resources
         dataset = generate_demo_data(DAY - dt.timedelta(days=1), 2, REVIEWS, seed=7)
-        resources["postgres"].ensure_schema()
-        resources["postgres"].load_tables(
-            {
-                name: getattr(dataset, name)
-                for name in ("category", "product", "customer", "orders", "review", "review_images")
-            }
-        )
-        first = run_partitions(dagster_instance(settings), [PARTITION])
+        resources.postgres.load_tables({name: getattr(dataset, name) for name in SOURCE_TABLES})
+        first = platform.run([PARTITION])
         first_report = status_report(resources)
-        second = run_partitions(dagster_instance(settings), [PARTITION])
+        second = platform.run([PARTITION])
         yield {
-            "settings": settings,
+            "settings": platform.settings,
             "resources": resources,
             "dataset": dataset,
             "runs": first + second,
@@ -73,7 +65,7 @@ def test_counts_reconcile_in_every_layer(platform):
 
 def test_rejections_carry_the_planted_reasons(platform):
     resources = platform["resources"]
-    stored = resources["warehouse"].query(
+    stored = resources.warehouse.query(
         "SELECT review_id, reason FROM rejected_reviews WHERE partition_date = ?", [DAY]
     )
     expected = expected_rejections(platform["dataset"])
@@ -91,19 +83,18 @@ def test_running_the_same_partition_again_changes_nothing(platform):
 
 def published_text_by_store(platform) -> dict[str, str]:
     """Everything past RAW that a person could read, store by store, as one text each."""
-    from review_platform.demo.stack import dagster_instance
     from review_platform.resources.lake import REVIEWS_DATASET, PartitionRef, Zone
 
     resources = platform["resources"]
     stores = {}
     for zone in (Zone.PROCESSED, Zone.REJECTED, Zone.CURATED):
-        frame = resources["lake"].read_partition(PartitionRef(zone, REVIEWS_DATASET, PARTITION))
+        frame = resources.lake.read_partition(PartitionRef(zone, REVIEWS_DATASET, PARTITION))
         stores[f"lake {zone}"] = json.dumps(frame.to_dicts(), default=str)
     for relation in ("curated_reviews", "rejected_reviews", *WAREHOUSE_VIEWS):
         stores[f"warehouse {relation}"] = json.dumps(
-            resources["warehouse"].query(f"SELECT * FROM {relation}").to_dicts(), default=str
+            resources.warehouse.query(f"SELECT * FROM {relation}").to_dicts(), default=str
         )
-    with resources["mongo"].connect() as db:
+    with resources.mongo.connect() as db:
         for collection in ("reviews", "rejected_reviews", "pipeline_runs"):
             stores[f"mongo {collection}"] = json.dumps(list(db[collection].find({}, {"_id": 0})), default=str)
     instance = dagster_instance(platform["settings"])
@@ -128,6 +119,7 @@ def test_planted_pii_never_leaves_raw_store_by_store(platform):
 
 
 def test_status_command_prints_json_that_reconciles(platform, capsys):
+    # The command reads its settings from the environment, as a user's shell gives them.
     platform["env"].setenv("REVIEW_PLATFORM_HOME", str(platform["settings"].home))
     exit_code = main(["status", "--json"])
     report = json.loads(capsys.readouterr().out)
@@ -152,8 +144,6 @@ def test_pipeline_runs_journal_has_counts_durations_and_checks(platform):
 
 def test_dagster_metadata_shows_an_anonymised_preview_and_no_planted_pii(platform):
     import dagster as dg
-
-    from review_platform.demo.stack import dagster_instance
 
     instance = dagster_instance(platform["settings"])
     record = instance.fetch_materializations(

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 import polars as pl
-from review_platform.bench import PeakRssSampler
 
 from review_platform.contract import CATEGORISED_SCHEMA, conform
 from review_platform.memory import rss_mib
+from review_platform.ops.bench import PeakRssSampler
 from review_platform.resources.mongo import MongoResource
 
 TOPICS = ["delivery", "quality", "price", "customer_service", "usability", "other"]

@@ -14,7 +14,8 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from review_platform.pii.evaluation import EVAL_SET, evaluate, evaluate_demo, load_eval_set
+from review_platform.demo.pii_recall import evaluate_demo
+from review_platform.pii.evaluation import EVAL_SET, evaluate, load_eval_set
 from review_platform.pii.redact import DEFAULT_DETECTORS, detect
 
 DEMO = (dt.date(2026, 11, 1), 3, 400, 42)

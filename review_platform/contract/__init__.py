@@ -120,3 +120,37 @@ def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame
     if missing:
         raise ValueError(f"columns missing from the data contract: {', '.join(missing)}")
     return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+
+
+# The operational database's tables (review_platform/sql/source_schema.sql; `resources.postgres.SOURCE_TABLES`), typed
+# as polars reads and writes them: `numeric` prices as Float64, `timestamptz` as UTC microseconds. The demo generator
+# produces exactly these frames and the loader COPYs them as they are.
+SOURCE_TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "category": {"category_id": pl.Int32(), "name": pl.String()},
+    "product": {
+        "p_id": pl.Int64(),
+        "p_name": pl.String(),
+        "p_desc": pl.String(),
+        "price": pl.Float64(),
+        "category_id": pl.Int32(),
+    },
+    "customer": {
+        "buyer_id": pl.Int64(),
+        "fname": pl.String(),
+        "lname": pl.String(),
+        "email": pl.String(),
+        "phone": pl.String(),
+    },
+    "orders": {
+        "order_id": pl.Int64(),
+        "buyer_id": pl.Int64(),
+        "p_id": pl.Int64(),
+        "order_date": pl.Datetime("us", "UTC"),
+    },
+    # The review table's columns, typed as the extract reads them back.
+    "review": {
+        name: SOURCE_SCHEMA[name]
+        for name in ("review_id", "buyer_id", "p_id", "title", "r_desc", "rating", "created_at")
+    },
+    "review_images": {"review_id": pl.Int64(), "url": pl.String()},
+}

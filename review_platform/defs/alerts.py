@@ -6,8 +6,7 @@ successful, so these sensors also read the run's check evaluations from the even
 
 import dagster as dg
 
-from review_platform.quality.alerts import FailedCheck, alert_text
-from review_platform.resources.slack import SlackAlertResource
+from review_platform.resources.slack import FailedCheck, SlackAlertResource, alert_text
 
 
 def failed_checks_of_run(instance: dg.DagsterInstance, run_id: str) -> list[FailedCheck]:

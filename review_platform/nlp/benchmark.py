@@ -6,7 +6,9 @@ It still runs under `inference_mode` so that the comparison measures batching an
 
 from __future__ import annotations
 
+import copy
 import time
+import weakref
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -14,14 +16,38 @@ import torch
 
 from review_platform.nlp.model import MAX_TOKENS, EmbeddingModel
 
+# fp32 copies of networks loaded in another precision, made once per network and kept while it lives.
+_FP32_COPIES: weakref.WeakKeyDictionary[torch.nn.Module, torch.nn.Module] = weakref.WeakKeyDictionary()
+
+
+def _fp32_network(model: EmbeddingModel) -> torch.nn.Module:
+    """The model's network in fp32 whatever precision it was loaded in.
+
+    `model.model` is the network as loaded, and transformers loads a checkpoint in the precision it was saved in:
+    a bf16 or fp16 checkpoint would make a half-precision "reference" (and bf16 tensors have no `.numpy()`).
+    The packaged all-MiniLM-L6-v2 is fp32, so for it this is `model.model` itself.
+    """
+    network = model.model
+    if all(parameter.dtype == torch.float32 for parameter in network.parameters()):
+        return network
+    if network not in _FP32_COPIES:
+        _FP32_COPIES[network] = copy.deepcopy(network).to(torch.float32)
+    return _FP32_COPIES[network]
+
 
 def naive_embed(model: EmbeddingModel, texts: list[str]) -> np.ndarray:
-    """One review at a time, fp32, no padding: the reference the optimised path must agree with."""
+    """One review per forward pass, fp32, no autocast, no padding: the reference the optimised path must agree with.
+
+    Each text is truncated at `MAX_TOKENS` as the optimised path truncates it; its token states are mean-pooled
+    (one unpadded text: every token counts) and L2-normalised. Used by `benchmark_embedding` and by the `bench`
+    command's NLP baseline.
+    """
+    network = _fp32_network(model)
     output = np.empty((len(texts), model.dimension), dtype=np.float32)
     with torch.inference_mode():
         for row, text in enumerate(texts):
             encoded = model.tokenizer(text, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
-            hidden = model.model(**encoded).last_hidden_state[0]
+            hidden = network(**encoded).last_hidden_state[0]
             output[row] = torch.nn.functional.normalize(hidden.mean(dim=0), dim=0).numpy()
     return output
 

@@ -167,7 +167,7 @@ def _load_embedding_model(path: str | None, precision: str, threads: int | None)
         raise FileNotFoundError(
             f"NLP model folder {model_path} does not exist; set REVIEW_PLATFORM_NLP_MODEL to a local model folder"
         )
-    torch.set_num_threads(threads or _usable_cores())
+    torch.set_num_threads(threads or usable_cores())
     # oneDNN compiles and caches kernels per batch shape, 1,024 of them by default, and every partition brings new
     # shapes: measured over six 4k-review days, RSS grew +58/+28/+28/+28/+14 MiB by default, +19/+17/+17/+9/+12 MiB
     # with 256, at the same speed (569 vs 580 reviews/s). Read when oneDNN builds its first kernel, i.e. after this.
@@ -184,7 +184,8 @@ def _load_embedding_model(path: str | None, precision: str, threads: int | None)
     return EmbeddingModel(name=name, version=version, tokenizer=tokenizer, model=model, use_bf16=use_bf16)
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), which can be fewer than the machine has."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -13,7 +13,6 @@ import yaml
 
 OTHER_TOPIC = "other"
 SENTIMENTS = ("negative", "neutral", "positive")
-LEXICON_LANGUAGES = ("en", "fr")
 RELEVANCE_COMPONENTS = (
     "text_informativeness",
     "rating_extremity",

@@ -273,13 +273,3 @@ def find_pii(frame: pl.DataFrame, columns: list[str], config: RedactionConfig | 
         found = _scan(frame.get_column(column).cast(pl.String), config.detectors, config.types)
         leaking[list(found)] = True
     return frame.filter(pl.Series(leaking, dtype=pl.Boolean))
-
-
-def pii_types_found(frame: pl.DataFrame, columns: list[str]) -> dict[str, int]:
-    """How many values of each type `find_pii` would flag (for a check's metadata; never the values)."""
-    totals = dict.fromkeys((t.value for t in PiiType), 0)
-    for column in columns:
-        for entities in _scan(frame.get_column(column).cast(pl.String), DEFAULT_DETECTORS, frozenset(PiiType)).values():
-            for entity in entities:
-                totals[entity.type.value] += 1
-    return totals

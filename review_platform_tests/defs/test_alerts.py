@@ -5,9 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from review_platform.defs.alerts import build_alert_sensors
-from review_platform.pipeline import run_partitions
-from review_platform.quality.alerts import FailedCheck, alert_text
-from review_platform.resources.slack import SlackAlertResource
+from review_platform.resources.slack import FailedCheck, SlackAlertResource, alert_text
 from review_platform_tests.platform_fixture import make_platform
 from review_platform_tests.slack_stand_in import SlackStandIn
 
@@ -37,7 +35,7 @@ def test_a_volume_drop_posts_exactly_one_message(tmp_path, monkeypatch, slack_ap
     # Generated days carry a few percent of bad rows on purpose; loosen the reject-rate check so the only
     # failing check is the one this test is about.
     lenient = {"ops": {"anonymised_reviews": {"config": {"warn_above": 0.5, "error_above": 0.9}}}}
-    runs = run_partitions(platform.instance, [day.isoformat() for day in days], run_config=lenient)
+    runs = platform.run([day.isoformat() for day in days], run_config=lenient)
     assert all(run.success for run in runs)
     assert [run.failed_checks for run in runs] == [[], [], [], ["postgres_reviews:volume_vs_usual (WARN)"]]
 
@@ -85,13 +83,12 @@ def test_a_failed_run_message_leads_with_the_failure_then_errors_before_warnings
 
 def test_alerts_are_off_unless_a_token_and_a_channel_are_set(tmp_path, monkeypatch):
     from review_platform.definitions import build_definitions
+    from review_platform.settings import load_settings
 
-    make_platform(monkeypatch, tmp_path)
-    monkeypatch.delenv("REVIEW_PLATFORM_SLACK_TOKEN", raising=False)
-    monkeypatch.setenv("REVIEW_PLATFORM_SLACK_CHANNEL", "#alerts")
-    assert {sensor.name for sensor in build_definitions().sensors} == {"serving_freshness"}
-    monkeypatch.setenv("REVIEW_PLATFORM_SLACK_TOKEN", "xoxb-secret")
-    defs = build_definitions()
+    state = {"REVIEW_PLATFORM_HOME": str(tmp_path), "REVIEW_PLATFORM_SLACK_CHANNEL": "#alerts"}
+    assert {sensor.name for sensor in build_definitions(load_settings(state)).sensors} == {"serving_freshness"}
+    monkeypatch.setenv("REVIEW_PLATFORM_SLACK_TOKEN", "xoxb-secret")  # a secret: read by dg.EnvVar at run time
+    defs = build_definitions(load_settings({**state, "REVIEW_PLATFORM_SLACK_TOKEN": "xoxb-secret"}))
     assert {sensor.name for sensor in defs.sensors} == {
         "serving_freshness",
         "slack_on_failed_checks",

@@ -4,7 +4,6 @@ import datetime as dt
 
 import polars as pl
 
-from review_platform.pipeline import run_partitions
 from review_platform.resources.lake import REVIEWS_DATASET, PartitionRef, Zone
 from review_platform_tests.platform_fixture import make_platform
 
@@ -18,9 +17,9 @@ def test_operators_per_pii_type_from_run_config(tmp_path, monkeypatch):
     # Reject-rate thresholds loosened: this test is about operators, not about the generated day's defects.
     config = {"pii_operators": operators, "warn_above": 0.5, "error_above": 0.9}
     run_config = {"ops": {"anonymised_reviews": {"config": config}}}
-    assert run_partitions(platform.instance, [DAY.isoformat()], run_config=run_config)[0].success
+    assert platform.run([DAY.isoformat()], run_config=run_config)[0].success
 
-    processed = platform.resources["lake"].read_partition(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY)))
+    processed = platform.resources.lake.read_partition(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY)))
     text = "\n".join(processed["title"].fill_null("").to_list() + processed["text"].fill_null("").to_list())
     assert "<EMAIL:" in text, "e-mails become keyed hash tokens"
     assert "<PHONE>" not in text and "*****" in text, "phones are masked"
@@ -33,7 +32,7 @@ def test_the_pseudonymisation_key_never_appears_in_logs_metadata_or_stores(tmp_p
     secret = "k3y-that-must-never-leak-0b1c2d"
     platform = make_platform(monkeypatch, tmp_path, REVIEW_PLATFORM_PSEUDONYM_KEY=secret)
     platform.seed(DAY, 80)
-    run = run_partitions(platform.instance, [DAY.isoformat()])[0]
+    run = platform.run([DAY.isoformat()])[0]
     assert run.success
     events = "\n".join(
         (entry.user_message or "") + str(entry.dagster_event) for entry in platform.instance.all_logs(run.run_id)
@@ -42,5 +41,5 @@ def test_the_pseudonymisation_key_never_appears_in_logs_metadata_or_stores(tmp_p
     assert not (platform.settings.pseudonym_key_file).exists(), "no generated key when the environment has one"
     lake_files = [path for path in (tmp_path / "lake").rglob("*") if path.is_file()]
     assert lake_files and not [path for path in lake_files if secret.encode() in path.read_bytes()]
-    with platform.resources["mongo"].connect() as db:
+    with platform.resources.mongo.connect() as db:
         assert secret not in str(list(db.pipeline_runs.find({})))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+from importlib import resources as package_files
 
 import polars as pl
 import pytest
 
-from review_platform.contract import MAX_TEXT_CHARS, PiiType, RejectionReason
-from review_platform.demo import generator
+from review_platform.contract import MAX_TEXT_CHARS, SOURCE_TABLE_SCHEMAS, PiiType, RejectionReason
+from review_platform.demo import catalogue, generator
 from review_platform.demo.generator import DemoDataset, expected_rejections, generate_demo_data
 
 START = dt.date(2024, 5, 1)
@@ -69,7 +71,7 @@ def good_reviews(dataset: DemoDataset) -> pl.DataFrame:
 
 
 def test_same_arguments_give_identical_frames(dataset: DemoDataset) -> None:
-    generator._catalogue.cache_clear()  # rebuild the catalogue too, rather than reuse the cached one
+    catalogue.build_catalogue.cache_clear()  # rebuild the catalogue too, rather than reuse the cached one
     again = generate_demo_data(START, DAYS, PER_DAY, seed=42)
     for name, frame in frames(dataset).items():
         assert frame.equals(getattr(again, name)), name
@@ -96,6 +98,18 @@ def test_schemas_are_exact(dataset: DemoDataset) -> None:
     for name, frame in frames(dataset).items():
         assert dict(frame.schema) == SCHEMAS[name], name
     assert dict(expected_rejections(dataset).schema) == {"review_id": pl.Int64, "reason": pl.String}
+
+
+def test_source_frames_have_the_columns_of_the_source_tables(dataset: DemoDataset) -> None:
+    # The loader COPYs the frames as they are, so their columns are those of sql/source_schema.sql, in its order.
+    sql = package_files.files("review_platform.sql").joinpath("source_schema.sql").read_text(encoding="utf-8")
+    tables = {
+        name: re.findall(r"^\s+(\w+)\s", body, flags=re.MULTILINE)
+        for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", sql, flags=re.DOTALL)
+    }
+    assert tables == {name: list(schema) for name, schema in SOURCE_TABLE_SCHEMAS.items()}
+    for name, schema in SOURCE_TABLE_SCHEMAS.items():
+        assert getattr(dataset, name).schema == pl.Schema(schema), name
 
 
 def test_no_days_gives_empty_frames_with_the_schemas() -> None:

@@ -7,15 +7,10 @@ import polars as pl
 import pytest
 
 from review_platform.contract import ANONYMISED_SCHEMA, CATEGORISED_SCHEMA, conform
-from review_platform.nlp.categorise import (
-    OUTPUT_SCHEMA,
-    ReviewCategoriser,
-    categorisation_summary,
-    categorise_json_lines,
-    nlp_error_outcome,
-    nlp_error_share,
-)
+from review_platform.nlp.categorise import OUTPUT_SCHEMA, ReviewCategoriser, categorisation_summary
 from review_platform.nlp.evaluation import TARGETS, evaluate_categoriser, load_labelled_reviews
+from review_platform.nlp.json_lines import categorise_json_lines
+from review_platform.quality.checks import nlp_error_outcome, nlp_error_share
 from review_platform_tests.nlp.conftest import DEV_SET, EVAL_SET
 
 
@@ -89,7 +84,7 @@ def test_unscorable_rows_are_flagged_not_scored_and_never_fail(categoriser):
     outcome = nlp_error_outcome(out, max_share=0.01)
     assert not outcome.passed and outcome.metadata["nlp_errors"] == 4 and "placeholders_only 1" in outcome.description
     fine = out.filter(pl.col("nlp_error").is_null())
-    assert nlp_error_outcome(fine).passed and nlp_error_share(fine.clear()) == 0.0
+    assert nlp_error_outcome(fine, max_share=0.01).passed and nlp_error_share(fine.clear()) == 0.0
     everything_broken = categoriser.categorise(_frame(["", None]))
     assert everything_broken["topic"].to_list() == ["other", "other"]
 
@@ -171,5 +166,5 @@ def test_resource_shares_the_process_wide_model_and_applies_overrides(categorise
     from review_platform.resources.nlp import NlpResource
 
     assert NlpResource().categoriser() is categoriser
-    tuned = NlpResource(secondary_topic_threshold=0.5, max_nlp_error_share=0.05).categoriser()
+    tuned = NlpResource().categoriser(secondary_topic_threshold=0.5)
     assert tuned.taxonomy.scoring.secondary_topic_threshold == 0.5 and tuned.model is categoriser.model

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from moto.server import ThreadedMotoServer
 
-from review_platform.pipeline import run_partitions, status_report
+from review_platform.ops.status import status_report
 from review_platform.resources.lake import MANIFEST_NAME, LakeResource, LakeUnavailableError, PartitionRef, Zone
 from review_platform_tests.platform_fixture import make_platform
 from review_platform_tests.s3_fault_proxy import S3FaultProxy
@@ -100,7 +100,7 @@ def test_whole_graph_with_the_lake_on_s3(s3_endpoint, tmp_path, monkeypatch):
     endpoint, client = s3_endpoint
     platform = make_platform(monkeypatch, tmp_path, REVIEW_PLATFORM_LAKE_URL=lake_url(endpoint))
     platform.seed(DAY, 80)
-    assert run_partitions(platform.instance, [DAY.isoformat()])[0].success
+    assert platform.run([DAY.isoformat()])[0].success
 
     keys = {item["Key"] for item in client.list_objects_v2(Bucket=BUCKET, Prefix="platform/")["Contents"]}
     for zone in ("raw", "processed", "rejected", "curated"):

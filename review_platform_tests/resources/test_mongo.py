@@ -14,20 +14,18 @@ from litemongo._vendor.mongomock.collection import Collection as EngineCollectio
 from pymongo.errors import AutoReconnect
 
 from review_platform.contract import CATEGORISED_SCHEMA, REJECTED_SCHEMA, RejectionReason, conform
-from review_platform.defs.serving import _documents, mongo_collections
+from review_platform.contract.mongo import NOT_NULL, PIPELINE_RUNS_SCHEMA, bson_type, json_schema_validator
+from review_platform.defs.serving import SERVING_ASSETS
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.mongo import (
-    NOT_NULL,
-    PIPELINE_RUNS_SCHEMA,
     REQUIRED_INDEXES,
     MongoResource,
     MongoSession,
     MongoUnavailableError,
     MongoWriteError,
-    bson_type,
+    _documents,
     close_shared_clients,
     index_name,
-    json_schema_validator,
     supports_transactions,
 )
 
@@ -196,6 +194,7 @@ def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, conne
     lake.write_partition(
         PartitionRef(Zone.REJECTED, REVIEWS_DATASET, DAY), conform(pl.DataFrame([rejected_row(3)]), REJECTED_SCHEMA)
     )
+    mongo_collections = next(asset for asset in SERVING_ASSETS if asset.key.to_user_string() == "mongo_collections")
     result = dg.materialize([mongo_collections], partition_key=DAY, resources={"lake": lake, "mongo": mongo})
     assert result.success
     assert len(connections) == 1, "was one connection per call (7 per run), each rebuilding the engine's indexes"

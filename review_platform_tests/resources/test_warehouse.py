@@ -16,7 +16,7 @@ from dagster_snowflake import SnowflakeResource
 
 import review_platform
 from review_platform.contract import CATEGORISED_SCHEMA, REJECTED_SCHEMA
-from review_platform.pipeline import run_partitions, status_report
+from review_platform.ops.status import status_report
 from review_platform.resources.warehouse import (
     WAREHOUSE_VIEWS,
     DuckDBWarehouse,
@@ -183,14 +183,14 @@ def test_whole_graph_with_the_warehouse_on_snowflake(tmp_path, monkeypatch):
             REVIEW_PLATFORM_SNOWFLAKE_ACCOUNT="review-platform-test",
             REVIEW_PLATFORM_SNOWFLAKE_PASSWORD=password,
         )
-        assert isinstance(platform.resources["warehouse"], SnowflakeWarehouse)
+        assert isinstance(platform.resources.warehouse, SnowflakeWarehouse)
         platform.seed(DAY, 60)
         for _ in range(2):  # the second run proves the partition is replaced, not appended
-            run = run_partitions(platform.instance, [DAY.isoformat()])[0]
+            run = platform.run([DAY.isoformat()])[0]
             assert run.success and not [check for check in run.failed_checks if "(ERROR)" in check]
         entry = status_report(platform.resources)[0]
         assert entry["problems"] == [] and entry["warehouse"] == entry["categorised"] > 0
-        warehouse = platform.resources["warehouse"]
+        warehouse = platform.resources.warehouse
         for view in WAREHOUSE_VIEWS:
             assert warehouse.query(f"SELECT count(*) AS n FROM {view}")["n"][0] > 0
         rejects = warehouse.query("SELECT sum(review_count) AS n FROM vw_data_quality WHERE status = 'rejected'")

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from review_platform.pipeline import run_partitions, status_report
+from review_platform.ops.status import status_report
 from review_platform_tests.platform_fixture import Platform, make_platform
 from review_platform_tests.ui.dagster_dev import DagsterDev
 
@@ -107,7 +107,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         platform = make_platform(env, home)
         for day in (HISTORY_DAY, UI_DAY):
             platform.seed(dt.date.fromisoformat(day), REVIEWS_PER_DAY)
-        [history] = run_partitions(platform.instance, [HISTORY_DAY])
+        [history] = platform.run([HISTORY_DAY])
         assert history.success, f"the history run failed: {history.failed_checks}"
         yield platform
 
