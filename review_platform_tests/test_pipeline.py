@@ -65,9 +65,7 @@ def test_counts_reconcile_in_every_layer(platform):
 
 def test_rejections_carry_the_planted_reasons(platform):
     resources = platform["resources"]
-    stored = resources.warehouse.query(
-        "SELECT review_id, reason FROM rejected_reviews WHERE partition_date = ?", [DAY]
-    )
+    stored = resources.warehouse.query("SELECT review_id, reason FROM rejected_reviews WHERE partition_date = ?", [DAY])
     expected = expected_rejections(platform["dataset"])
     joined = stored.join(expected, on="review_id", how="inner", suffix="_expected")
     assert joined.height == stored.height
@@ -129,7 +127,7 @@ def test_status_command_prints_json_that_reconciles(platform, capsys):
 
 
 def test_pipeline_runs_journal_has_counts_durations_and_checks(platform):
-    with platform["resources"]["mongo"].connect() as db:
+    with platform["resources"].mongo.connect() as db:
         journal = list(db.pipeline_runs.find({"partition_date": PARTITION}).sort("recorded_at", -1))
     assert len(journal) == 2, "one entry per run of the partition"
     latest = journal[0]

@@ -177,7 +177,9 @@ def _load_embedding_model(path: str | None, precision: str, threads: int | None)
     # With 64 it stays flat (215-219 MiB over twelve rounds of new shapes) at the same speed (8.8 vs 9.1 s a round).
     os.environ.setdefault("LRU_CACHE_CAPACITY", str(IDEEP_PRIMITIVE_CACHE_CAPACITY))
     tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
-    model = AutoModel.from_pretrained(model_path, local_files_only=True).eval()
+    # fp32 whatever the checkpoint was saved in (transformers 5 keeps a checkpoint's own dtype by default): the bf16
+    # network is derived from it where the CPU has bf16, and the fp32 path must really be fp32.
+    model = AutoModel.from_pretrained(model_path, local_files_only=True, dtype=torch.float32).eval()
     name = DEFAULT_MODEL_NAME if path is None else model_path.name
     version = _weights_fingerprint(model_path)
     use_bf16 = precision == "bf16" or (precision == "auto" and cpu_supports_bf16())
