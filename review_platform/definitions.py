@@ -12,7 +12,6 @@ from review_platform.defs.nlp import categorised_reviews
 from review_platform.defs.privacy import anonymised_reviews
 from review_platform.defs.serving import SERVING_ASSETS
 from review_platform.defs.source import LandingIOManager, postgres_reviews
-from review_platform.partitions import daily_partitions
 from review_platform.resources import build_resources
 from review_platform.settings import Settings, load_settings
 
@@ -35,7 +34,6 @@ review_pipeline = dg.define_asset_job(
     "review_pipeline",
     # Freshness is judged against the clock by its own sensor, not as part of loading a (possibly old) day.
     selection=dg.AssetSelection.assets(*ALL_ASSETS) - dg.AssetSelection.checks(*freshness_checks),
-    partitions_def=daily_partitions,
     description="Extract, keep, anonymise, categorise and serve one day of reviews.",
 )
 

@@ -24,6 +24,7 @@ def test_dagster_yaml_stores_runs_in_postgres(embedded_postgres, tmp_path, monke
     assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
     assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
     assert instance.run_retries_enabled and instance.run_retries_max_retries == 2
+    assert not instance.run_retries_retry_on_asset_or_op_failure, "a failed step is not re-run as a whole run"
 
     @dg.asset
     def probe() -> int:
@@ -39,5 +40,20 @@ def test_embedded_instance_queues_runs_one_per_partition(tmp_path, monkeypatch):
     shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
     instance = dg.DagsterInstance.from_config(str(tmp_path))
     assert type(instance.run_storage).__name__ == "SqliteRunStorage"
-    limits = instance.run_coordinator.get_run_queue_config().tag_concurrency_limits
-    assert {"key": "dagster/partition", "limit": 1, "value": {"applyLimitPerUniqueValue": True}} in limits
+    assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+    queue = instance.get_concurrency_config().run_queue_config  # what the daemon's run queue applies
+    assert queue.max_concurrent_runs == 4
+    assert {"key": "dagster/partition", "limit": 1, "value": {"applyLimitPerUniqueValue": True}} in (
+        queue.tag_concurrency_limits
+    )
+    assert not instance.run_retries_retry_on_asset_or_op_failure
+
+
+def test_instance_configs_use_the_1_13_concurrency_settings():
+    """`concurrency: runs:` rather than the run coordinator's config, which Dagster 1.13 supersedes."""
+    import yaml
+
+    for path in (PROJECT_ROOT / "dagster.yaml", PROJECT_ROOT / "docker" / "dagster.yaml"):
+        config = yaml.safe_load(path.read_text())
+        assert "run_coordinator" not in config and "run_queue" not in config, path
+        assert config["concurrency"]["runs"]["max_concurrent_runs"] == 4, path

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from review_platform.contract import SOURCE_SCHEMA
-from review_platform.defs.reporting import check_result, layer_metadata, table_schema
+from review_platform.defs.reporting import check_result, daily_check, layer_metadata, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.quality.checks import counts_reconcile, lake_integrity
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
@@ -21,8 +21,8 @@ from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, Partit
     metadata={"dagster/column_schema": table_schema(SOURCE_SCHEMA), "zone": "RAW (restricted: holds PII)"},
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
     check_specs=[
-        dg.AssetCheckSpec("raw_matches_manifest", asset="raw_s3", blocking=True),
-        dg.AssetCheckSpec("raw_equals_source", asset="raw_s3", blocking=True),
+        daily_check("raw_matches_manifest", "raw_s3"),
+        daily_check("raw_equals_source", "raw_s3"),
     ],
 )
 def raw_s3(context: dg.AssetExecutionContext, postgres_reviews: pl.DataFrame, lake: LakeResource):

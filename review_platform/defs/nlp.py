@@ -5,7 +5,7 @@ import time
 import dagster as dg
 
 from review_platform.contract import CATEGORISED_SCHEMA, conform
-from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
+from review_platform.defs.reporting import check_result, daily_check, layer_metadata, preview, table_schema
 from review_platform.nlp.categorise import categorisation_summary
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS
@@ -41,13 +41,12 @@ class CategoriseConfig(dg.Config):
     metadata={"dagster/column_schema": table_schema(CATEGORISED_SCHEMA), "zone": "CURATED"},
     deps=["anonymised_reviews"],
     check_specs=[
-        dg.AssetCheckSpec("every_review_categorised", asset="categorised_reviews", blocking=True),
-        dg.AssetCheckSpec("no_pii_in_curated", asset="categorised_reviews", blocking=True),
-        dg.AssetCheckSpec("curated_matches_manifest", asset="categorised_reviews", blocking=True),
-        dg.AssetCheckSpec(
+        daily_check("every_review_categorised", "categorised_reviews"),
+        daily_check("no_pii_in_curated", "categorised_reviews"),
+        daily_check("curated_matches_manifest", "categorised_reviews"),
+        daily_check(
             "nlp_error_rate",
-            asset="categorised_reviews",
-            blocking=True,
+            "categorised_reviews",
             description="Fails (ERROR) when more than max_nlp_error_share (default 1%) of the reviews are "
             "unscorable: empty once cleaned, only placeholders, or garbled text.",
         ),

@@ -8,7 +8,7 @@ import polars as pl
 from pydantic import Field
 
 from review_platform.contract import ANONYMISED_SCHEMA
-from review_platform.defs.reporting import check_result, layer_metadata, preview, table_schema
+from review_platform.defs.reporting import check_result, daily_check, layer_metadata, preview, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract_with_report
 from review_platform.pii.pseudonymise import without_erased
@@ -45,7 +45,7 @@ class AnonymiseConfig(dg.Config):
     metadata={"dagster/column_schema": table_schema(ANONYMISED_SCHEMA), "zone": "PROCESSED (+ REJECTED)"},
     deps=["raw_s3"],
     check_specs=[
-        dg.AssetCheckSpec(name, asset="anonymised_reviews", blocking=True)
+        daily_check(name, "anonymised_reviews")
         for name in (
             "no_pii_past_raw",
             "accepted_rows_valid",
@@ -82,8 +82,11 @@ def anonymised_reviews(
     )
     leak_outcome = no_leaking_rows(leaks, anonymised.height + rejected.height)
     if not leak_outcome.passed:
-        # The guard runs before anything is written: personal data never reaches PROCESSED.
-        raise dg.Failure(description=leak_outcome.description, metadata=leak_outcome.metadata)
+        # The guard runs before anything is written: personal data never reaches PROCESSED. The failed ERROR check
+        # is what the UI, doctor and the alerts show for the day; the step then fails without a retry, since the
+        # same data would leak the same way.
+        yield check_result("no_pii_past_raw", leak_outcome)
+        raise dg.Failure(description=leak_outcome.description, metadata=leak_outcome.metadata, allow_retries=False)
 
     processed_ref = PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition)
     rejected_ref = PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition)

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 import polars as pl
 
+from review_platform.partitions import daily_partitions
 from review_platform.quality.checks import CheckOutcome
+
+
+def daily_check(name: str, asset: str, description: str | None = None) -> dg.AssetCheckSpec:
+    """A blocking check evaluated per day: its history in the UI and in `doctor` says which partition failed.
+
+    Partitioned checks are a preview feature of Dagster 1.13, used on purpose; its warning is not repeated for
+    every check of every asset at every import."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning
+        )
+        return dg.AssetCheckSpec(
+            name, asset=asset, blocking=True, partitions_def=daily_partitions, description=description
+        )
 
 
 def check_result(check_name: str, outcome: CheckOutcome) -> dg.AssetCheckResult:

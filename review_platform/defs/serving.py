@@ -11,7 +11,7 @@ import time
 import dagster as dg
 
 from review_platform.contract import CATEGORISED_SCHEMA
-from review_platform.defs.reporting import check_result, layer_metadata, partition_journal, table_schema
+from review_platform.defs.reporting import check_result, daily_check, layer_metadata, partition_journal, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS
 from review_platform.pii.redact import find_pii
@@ -51,7 +51,7 @@ def build_serving_asset(store_type: type[ServingStore]) -> dg.AssetsDefinition:
         owners=list(info.owners),
         required_resource_keys={"lake", store_type.resource_key},
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
-        check_specs=[dg.AssetCheckSpec(name, asset=info.asset_name, blocking=True) for name in check_names],
+        check_specs=[daily_check(name, info.asset_name) for name in check_names],
     )
     def serving_asset(context: dg.AssetExecutionContext):
         started = time.perf_counter()

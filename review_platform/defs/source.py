@@ -6,11 +6,11 @@ import dagster as dg
 import polars as pl
 
 from review_platform.contract import SOURCE_SCHEMA
-from review_platform.defs.reporting import check_result, layer_metadata, table_schema
+from review_platform.defs.reporting import check_result, daily_check, layer_metadata, table_schema
 from review_platform.partitions import daily_partitions, partition_bounds, previous_days
 from review_platform.quality.checks import volume_against_baseline
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
-from review_platform.resources.postgres import PostgresResource
+from review_platform.resources.postgres import PostgresResource, SourceSchemaError
 
 
 class LandingIOManager(dg.ConfigurableIOManager):
@@ -45,7 +45,7 @@ class VolumeCheckConfig(dg.Config):
     owners=["team:data-engineering"],
     metadata={"dagster/column_schema": table_schema(SOURCE_SCHEMA)},
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
-    check_specs=[dg.AssetCheckSpec("volume_vs_usual", asset="postgres_reviews", blocking=True)],
+    check_specs=[daily_check("volume_vs_usual", "postgres_reviews")],
 )
 def postgres_reviews(
     context: dg.AssetExecutionContext, config: VolumeCheckConfig, postgres: PostgresResource, lake: LakeResource
@@ -54,7 +54,11 @@ def postgres_reviews(
     the buyer ordered the product before reviewing it. Buyer names, e-mails and phones are never extracted."""
     started = time.perf_counter()
     start, end = partition_bounds(context.partition_key)
-    extract = postgres.extract_reviews(start, end)
+    try:
+        extract = postgres.extract_reviews(start, end)
+    except SourceSchemaError as error:
+        # A source whose schema drifted fails the same way on every attempt: no step retry, no run retry.
+        raise dg.Failure(description=str(error), allow_retries=False) from None
     history = lake.row_counts(Zone.RAW, REVIEWS_DATASET, previous_days(context.partition_key, config.baseline_days))
     outcome = volume_against_baseline(extract.height, history, config.min_history, config.warn_band, config.error_band)
     yield dg.Output(extract, metadata=layer_metadata(extract.height, extract.height, 0, time.perf_counter() - started))

@@ -43,3 +43,57 @@ def test_the_pseudonymisation_key_never_appears_in_logs_metadata_or_stores(tmp_p
     assert lake_files and not [path for path in lake_files if secret.encode() in path.read_bytes()]
     with platform.resources.mongo.connect() as db:
         assert secret not in str(list(db.pipeline_runs.find({})))
+
+
+def test_a_leak_the_guard_finds_is_a_failed_error_check_for_the_day_and_nothing_is_written(tmp_path, monkeypatch):
+    """Fault injection: the redactor is made to forget e-mails (its e-mail detector removed), so the guard,
+    which scans with every detector, finds what it left."""
+    import dagster as dg
+
+    from review_platform.contract import PiiType
+    from review_platform.defs import privacy
+    from review_platform.pii.redact import RedactionConfig
+
+    weakened = RedactionConfig.from_options
+    monkeypatch.setattr(
+        privacy.RedactionConfig,
+        "from_options",
+        classmethod(lambda cls, *args, **kwargs: _without_emails(weakened(*args, **kwargs))),
+    )
+    platform = make_platform(monkeypatch, tmp_path)
+    dataset = platform.seed(DAY, 200)
+    assert "EMAIL" in dataset.planted_pii["pii_type"].to_list()
+    monkeypatch.setattr(privacy, "find_pii", _guard_with_every_detector(privacy.find_pii, RedactionConfig()))
+    [run] = platform.run([DAY.isoformat()])
+    assert not run.success
+    evaluations = {
+        evaluation.check_name: evaluation
+        for record in platform.instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+        if (evaluation := record.event_log_entry.dagster_event.event_specific_data).asset_key.path
+        == ["anonymised_reviews"]
+    }
+    assert list(evaluations) == ["no_pii_past_raw"], "the guard's result, then the step stopped"
+    evaluation = evaluations["no_pii_past_raw"]
+    assert evaluation.passed is False
+    assert evaluation.severity is dg.AssetCheckSeverity.ERROR and evaluation.partition == DAY.isoformat()
+    planted = dataset.planted_pii.filter(pl.col("pii_type") == PiiType.EMAIL.value)["value"].to_list()
+    assert "review ids" in evaluation.description and not [v for v in planted if v in evaluation.description]
+    assert platform.resources.lake.read_manifest(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY))) is None
+    restarts = platform.instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)
+    assert restarts == [], "the same data would leak the same way: no retry"
+    assert "categorised_reviews" not in run.layers
+
+
+def _without_emails(config):
+    from dataclasses import replace
+
+    from review_platform.contract import PiiType
+
+    kept = tuple(detector for detector in config.detectors if PiiType.EMAIL not in detector.types)
+    return replace(config, detectors=kept)
+
+
+def _guard_with_every_detector(find_pii, full_config):
+    return lambda frame, columns, _config=None: find_pii(frame, columns, full_config)
