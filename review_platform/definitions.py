@@ -6,7 +6,7 @@ import warnings
 
 import dagster as dg
 
-from review_platform.defs.alerts import build_alert_sensors
+from review_platform.defs.alerts import build_alert_sensor
 from review_platform.defs.lake import raw_s3
 from review_platform.defs.nlp import categorised_reviews
 from review_platform.defs.privacy import anonymised_reviews
@@ -53,7 +53,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     resources = build_resources(settings)
     sensors = [freshness_sensor]
     if settings.alerts_enabled:
-        sensors += build_alert_sensors(settings.ui_url)
+        sensors.append(build_alert_sensor(settings.ui_url))
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=freshness_checks,

@@ -37,6 +37,8 @@ class Settings:
     home: Path
     postgres_url: str | None
     lake_url: str
+    s3_endpoint_url: str  # AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL (MinIO and other S3-compatible stores)
+    s3_allow_http: bool  # AWS_ALLOW_HTTP
     warehouse_path: Path
     snowflake: SnowflakeSettings | None  # set: the warehouse is Snowflake; unset: the DuckDB file
     mongo_url: str
@@ -75,6 +77,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         home=home,
         postgres_url=env.get(f"{ENV_PREFIX}POSTGRES_URL") or None,
         lake_url=env.get(f"{ENV_PREFIX}LAKE_URL") or str(home / "lake"),
+        s3_endpoint_url=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or "",
+        s3_allow_http=(env.get("AWS_ALLOW_HTTP") or "").lower() in ("1", "true", "yes"),
         warehouse_path=Path(env.get(f"{ENV_PREFIX}WAREHOUSE_PATH") or home / "warehouse.duckdb"),
         snowflake=_snowflake_settings(env),
         mongo_url=env.get(f"{ENV_PREFIX}MONGO_URL") or f"litemongo://{home / 'mongo'}",

@@ -41,10 +41,11 @@ def test_doctor_on_a_healthy_platform_then_with_the_source_down(tmp_path, monkey
         "nlp model": "ok",
         "disk space": "ok",
         "freshness": "warn",  # the seeded day is in the past
-        "last checks": verdicts["last checks"],
+        "unhealthy days": "warn",  # the generated day fails reject_rate (WARN) on purpose
     }
     assert "validators skipped: the embedded engine" in findings["mongo"]["detail"]
-    assert verdicts["last checks"] in {"ok", "warn"}
+    assert findings["unhealthy days"]["detail"].startswith(f"{DAY.isoformat()}: run ")
+    assert findings["unhealthy days"]["detail"].endswith("WARN anonymised_reviews/reject_rate")
     assert [call["path"] for call in SlackStandIn.received] == ["/api/auth.test"]
     assert "xoxb-doctor-secret" not in json.dumps(findings)
 
@@ -69,3 +70,23 @@ def test_demo_says_in_one_line_when_the_source_is_unreachable(tmp_path, monkeypa
     assert "REVIEW_PLATFORM_POSTGRES_URL" in err and "Traceback" not in err
     lake_files = [path for path in (tmp_path / "lake").rglob("*") if path.is_file()]
     assert lake_files == [], "nothing was written past the failing layer"
+
+
+def test_doctor_lists_each_unhealthy_day_and_a_rerun_heals_it(tmp_path, monkeypatch):
+    from review_platform.ops.doctor import unhealthy_days
+
+    platform = make_platform(monkeypatch, tmp_path)
+    days = [DAY, DAY + dt.timedelta(days=1)]
+    for day in days:
+        platform.seed(day, 200)  # from 200 reviews a day, the generator plants every kind of bad row
+    lenient = {"ops": {"anonymised_reviews": {"config": {"warn_above": 0.5, "error_above": 0.9}}}}
+    platform.run([day.isoformat() for day in days], run_config=lenient)
+    assert unhealthy_days(platform.instance) == []
+    strict = {"ops": {"anonymised_reviews": {"config": {"warn_above": 0.0, "error_above": 0.0}}}}
+    [failed] = platform.run([days[0].isoformat()], run_config=strict)  # any reject is now an ERROR
+    assert not failed.success
+    [day] = unhealthy_days(platform.instance)
+    assert (day.partition, day.run_id, day.error) == (days[0].isoformat(), failed.run_id, True)
+    assert "ERROR anonymised_reviews/reject_rate" in day.summary and "run failed (" in day.summary
+    platform.run([days[0].isoformat()], run_config=lenient)
+    assert unhealthy_days(platform.instance) == [], "the day's latest run passed"

@@ -1,71 +1,92 @@
-"""Slack alerts: one message per run that failed or whose checks failed (blocking or not).
+"""Slack alerts: exactly one message per finished run that failed or whose checks failed (blocking or not).
 
-Dagster's `make_slack_on_run_failure_sensor` only sees failed runs; a WARN check that fails leaves the run
-successful, so these sensors also read the run's check evaluations from the event log.
+One plain sensor rather than Dagster's run-status sensors, for three reasons:
+- every run of the instance is seen, whatever started it: a run-status sensor only matches runs of its own code
+  location, and runs executed in process (`review-platform demo`, `dagster asset materialize`) have none;
+- an alert survives a Slack outage: the sensor's cursor only moves past a run once its message is posted (a
+  run-status sensor moves on when its function raises, and the message is lost);
+- nothing is posted twice: a posted run is tagged (`ALERTED_TAG`), and a tagged run is never posted again, even
+  if the daemon died between posting and saving its cursor.
 """
+
+from __future__ import annotations
 
 import dagster as dg
 
-from review_platform.resources.slack import FailedCheck, SlackAlertResource, alert_text
+from review_platform.defs.run_outcomes import failed_checks_of_run, step_failures_of_run
+from review_platform.resources.slack import SlackAlertResource, SlackUnavailableError, alert_text
+
+ALERT_SENSOR_NAME = "slack_alerts"
+ALERTED_TAG = "review_platform/slack_alert"
+FINISHED_RUN_EVENTS = (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE)
+RUNS_PER_TICK = 50
 
 
-def failed_checks_of_run(instance: dg.DagsterInstance, run_id: str) -> list[FailedCheck]:
-    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
-    failed = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if evaluation.passed:
-            continue
-        failed.append(
-            FailedCheck(
-                severity=evaluation.severity.value,
-                asset=evaluation.asset_key.to_user_string(),
-                check=evaluation.check_name,
-                description=evaluation.description or "",
-                metadata={name: value.value for name, value in evaluation.metadata.items() if name != "summary"},
-            )
-        )
-    return failed
-
-
-def post_run_alert(
-    context: dg.RunStatusSensorContext, slack: SlackAlertResource, ui_url: str, run_failure: str | None
-) -> bool:
-    run = context.dagster_run
-    failed = failed_checks_of_run(context.instance, run.run_id)
+def alert_for_run(instance: dg.DagsterInstance, run: dg.DagsterRun, ui_url: str) -> str | None:
+    """The message a finished run deserves, or None when it succeeded with every check passing."""
+    failed = failed_checks_of_run(instance, run.run_id)
+    run_failure = None
+    if run.status is dg.DagsterRunStatus.FAILURE:
+        run_failure = "; ".join(step_failures_of_run(instance, run.run_id)) or "the run failed before any step ran"
     if not failed and run_failure is None:
-        return False
-    slack.post(
-        alert_text(
-            job=run.job_name,
-            run_id=run.run_id,
-            partition=run.tags.get("dagster/partition"),
-            run_url=f"{ui_url.rstrip('/')}/runs/{run.run_id}",
-            failed_checks=failed,
-            run_failure=run_failure,
-        )
+        return None
+    return alert_text(
+        job=run.job_name,
+        run_id=run.run_id,
+        partition=run.tags.get("dagster/partition"),
+        run_url=f"{ui_url.rstrip('/')}/runs/{run.run_id}",
+        failed_checks=failed,
+        run_failure=run_failure,
     )
-    return True
 
 
-def build_alert_sensors(ui_url: str) -> list[dg.SensorDefinition]:
-    """Two sensors sharing one message format: finished runs with failed checks, and failed runs."""
+def _finished_run_events(instance: dg.DagsterInstance, after: int | None) -> list[dg.EventLogRecord]:
+    """Run successes and failures recorded after storage id `after`, oldest first."""
+    records = []
+    for event_type in FINISHED_RUN_EVENTS:
+        records += instance.fetch_run_status_changes(
+            records_filter=dg.RunStatusChangeRecordsFilter(event_type=event_type, after_storage_id=after),
+            limit=RUNS_PER_TICK,
+            ascending=True,
+        ).records
+    return sorted(records, key=lambda record: record.storage_id)[:RUNS_PER_TICK]
 
-    @dg.run_status_sensor(
-        run_status=dg.DagsterRunStatus.SUCCESS,
-        name="slack_on_failed_checks",
-        description="Posts to Slack when a successful run has failed checks (WARN or non-blocking ERROR).",
+
+def _latest_finished_run_event(instance: dg.DagsterInstance) -> int:
+    latest = [
+        instance.fetch_run_status_changes(records_filter=event_type, limit=1).records
+        for event_type in FINISHED_RUN_EVENTS
+    ]
+    return max((records[0].storage_id for records in latest if records), default=0)
+
+
+def build_alert_sensor(ui_url: str) -> dg.SensorDefinition:
+    @dg.sensor(
+        name=ALERT_SENSOR_NAME,
+        minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Posts one Slack message per finished run with failed checks (WARN ones included) or a "
+        "failure, whatever started the run; retried until Slack accepts it, never posted twice.",
     )
-    def slack_on_failed_checks(context: dg.RunStatusSensorContext, slack: SlackAlertResource):
-        post_run_alert(context, slack, ui_url, run_failure=None)
+    def slack_alerts(context: dg.SensorEvaluationContext, slack: SlackAlertResource):
+        instance = context.instance
+        if context.cursor is None:
+            # First tick: runs that finished before alerts were switched on are not announced all at once.
+            context.update_cursor(str(_latest_finished_run_event(instance)))
+            return dg.SkipReason("alerts start from now")
+        posted = 0
+        for record in _finished_run_events(instance, int(context.cursor)):
+            run = instance.get_run_by_id(record.event_log_entry.run_id)
+            message = None if run is None or ALERTED_TAG in run.tags else alert_for_run(instance, run, ui_url)
+            if message is not None:
+                try:
+                    slack.post(message)
+                except SlackUnavailableError as error:
+                    # The cursor stays before this run: the next tick posts it again.
+                    return dg.SkipReason(f"{error}; {posted} alert(s) posted this tick, the rest on the next")
+                instance.add_run_tags(run.run_id, {ALERTED_TAG: "posted"})
+                posted += 1
+            context.update_cursor(str(record.storage_id))
+        return dg.SkipReason(f"{posted} alert(s) posted")
 
-    @dg.run_failure_sensor(
-        name="slack_on_run_failure",
-        description="Posts to Slack when a run fails, with the checks that failed in it.",
-        default_status=dg.DefaultSensorStatus.RUNNING,
-    )
-    def slack_on_run_failure(context: dg.RunFailureSensorContext, slack: SlackAlertResource):
-        post_run_alert(context, slack, ui_url, run_failure=context.failure_event.message or "unknown error")
-
-    return [slack_on_failed_checks, slack_on_run_failure]
+    return slack_alerts

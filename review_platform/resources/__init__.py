@@ -73,7 +73,9 @@ def build_resources(settings: Settings) -> PlatformResources:
     """The resources every asset uses, wired to embedded or production backends by `settings` alone."""
     return PlatformResources(
         postgres=PostgresResource(url=settings.postgres_url or "", embedded_dir=str(settings.embedded_postgres_dir)),
-        lake=LakeResource(url=settings.lake_url),
+        lake=LakeResource(
+            url=settings.lake_url, s3_endpoint_url=settings.s3_endpoint_url, s3_allow_http=settings.s3_allow_http
+        ),
         warehouse=build_warehouse(settings),
         mongo=MongoResource(url=settings.mongo_url, database=settings.mongo_database),
         nlp=NlpResource(model_path=settings.nlp_model_path or ""),

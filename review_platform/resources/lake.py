@@ -97,11 +97,15 @@ def lake_location(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}".rstrip("/")
 
 
-def s3_filesystem(url: str) -> tuple[pafs.S3FileSystem, str]:
+def s3_filesystem(url: str, endpoint_url: str = "", allow_http: bool = False) -> tuple[pafs.S3FileSystem, str]:
     """The S3 filesystem and root (`bucket/prefix`) that an `s3://` lake URL describes.
 
     Takes the query parameters pyarrow's s3:// URIs take, plus `max_attempts`, `connect_timeout` and
     `request_timeout` (seconds) for the retry strategy and timeouts, which pyarrow's URIs cannot set.
+    `endpoint_url` is the standard `AWS_ENDPOINT_URL(_S3)` of every AWS SDK (MinIO, another S3-compatible store):
+    `http://host:9000`, or a bare `host:9000`, plain HTTP only with `allow_http` (`AWS_ALLOW_HTTP`). The URL's own
+    `endpoint_override` and `scheme`, when given, win. Credentials come from the SDK's usual chain (environment,
+    profile, instance role) unless the URL carries them.
     """
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -118,6 +122,12 @@ def s3_filesystem(url: str) -> tuple[pafs.S3FileSystem, str]:
             known = ", ".join(sorted([*_PYARROW_S3_OPTIONS, *S3_CLIENT_DEFAULTS]))
             raise ValueError(f"unknown lake URL parameter {name!r}: REVIEW_PLATFORM_LAKE_URL takes {known}")
     attempts, connect_timeout, request_timeout = _s3_client_settings(query)
+    if endpoint_url and "endpoint_override" not in options:
+        endpoint = urlsplit(endpoint_url if "://" in endpoint_url else f"//{endpoint_url}")
+        if endpoint.scheme not in ("", "http", "https") or not endpoint.netloc:
+            raise ValueError(f"AWS_ENDPOINT_URL must look like https://host:port, not {endpoint_url!r}")
+        options["endpoint_override"] = endpoint.netloc
+        options.setdefault("scheme", endpoint.scheme or ("http" if allow_http else "https"))
     bucket = parts.netloc.rpartition("@")[2]
     if parts.username:
         options["access_key"] = unquote(parts.username)
@@ -185,9 +195,12 @@ def _reports_outages(consequence: str = "") -> Callable[[Callable[..., T]], Call
 
 
 class LakeResource(dg.ConfigurableResource):
-    """Parquet partitions with manifests under `url` (a local folder or `s3://bucket/prefix`)."""
+    """Parquet partitions with manifests under `url` (a local folder or `s3://bucket/prefix`); on S3,
+    `s3_endpoint_url` and `s3_allow_http` are the standard `AWS_ENDPOINT_URL(_S3)` and `AWS_ALLOW_HTTP`."""
 
     url: str
+    s3_endpoint_url: str = ""
+    s3_allow_http: bool = False
 
     def _filesystem(self) -> tuple[pafs.FileSystem, str]:
         if "://" not in self.url:
@@ -195,7 +208,7 @@ class LakeResource(dg.ConfigurableResource):
             filesystem.create_dir(self.url, recursive=True)
             return filesystem, self.url.rstrip("/")
         if self.url.startswith("s3://"):
-            return s3_filesystem(self.url)
+            return s3_filesystem(self.url, self.s3_endpoint_url, self.s3_allow_http)
         filesystem, root = pafs.FileSystem.from_uri(self.url)
         return filesystem, root.rstrip("/")
 

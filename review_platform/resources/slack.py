@@ -8,6 +8,15 @@ from typing import Any
 
 from dagster_slack import SlackResource
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+
+from review_platform.errors import ServiceUnavailableError, first_line
 
 # Figures worth showing in a one-line alert, in this order, when a check reports them.
 KEY_FIGURES = (
@@ -59,6 +68,15 @@ def alert_text(
     return "\n".join(lines)
 
 
+class SlackUnavailableError(ServiceUnavailableError):
+    """Slack could not be reached or refused a message, after the client's own retries."""
+
+
+# Server errors (5xx) and dropped connections are retried by the client with exponential backoff (about 1, 2, 4 s);
+# what still fails is left to the alert sensor, which posts it again on its next tick.
+SLACK_RETRIES = 3
+
+
 class SlackAlertResource(SlackResource):
     """Posts alerts to `channel`. `api_url` is Slack's own unless set (a local stand-in in tests)."""
 
@@ -66,9 +84,33 @@ class SlackAlertResource(SlackResource):
     api_url: str = ""
 
     def get_client(self) -> WebClient:
+        backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+        retries = [
+            ConnectionErrorRetryHandler(max_retry_count=SLACK_RETRIES, interval_calculator=backoff),
+            ServerErrorRetryHandler(max_retry_count=SLACK_RETRIES, interval_calculator=backoff),
+            RateLimitErrorRetryHandler(max_retry_count=SLACK_RETRIES),
+        ]
         if self.api_url:
-            return WebClient(self.token, base_url=self.api_url)
-        return WebClient(self.token)
+            return WebClient(self.token, base_url=self.api_url, retry_handlers=retries)
+        return WebClient(self.token, retry_handlers=retries)
 
     def post(self, text: str) -> None:
-        self.get_client().chat_postMessage(channel=self.channel, text=text, unfurl_links=False)
+        try:
+            self.get_client().chat_postMessage(channel=self.channel, text=text, unfurl_links=False)
+        except (SlackClientError, OSError) as error:
+            raise SlackUnavailableError(
+                f"Slack refused or could not be reached ({type(error).__name__}: {_slack_reason(error)}) after "
+                f"{SLACK_RETRIES} retries; check REVIEW_PLATFORM_SLACK_TOKEN and REVIEW_PLATFORM_SLACK_CHANNEL"
+            ) from None
+
+
+def _slack_reason(error: Exception) -> str:
+    """Slack's own error code when it gave one (`invalid_auth`, `channel_not_found`...), else the HTTP status
+    (an outage answers 500 with no JSON), else the first line of the error."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return first_line(error, 200)
+    code = response.get("error") if isinstance(response.data, dict) else None
+    if code and " " not in code:
+        return code
+    return f"HTTP {response.status_code}"

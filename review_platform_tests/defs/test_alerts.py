@@ -4,7 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
-from review_platform.defs.alerts import build_alert_sensors
+from review_platform.defs.alerts import ALERTED_TAG, build_alert_sensor
 from review_platform.resources.slack import FailedCheck, SlackAlertResource, alert_text
 from review_platform_tests.platform_fixture import make_platform
 from review_platform_tests.slack_stand_in import SlackStandIn
@@ -13,21 +13,26 @@ FIRST_DAY = dt.date(2026, 10, 1)
 UI_URL = "http://dagster.example.test"
 
 
-def evaluate_sensor(sensor, platform, run_id: str, event_type: dg.DagsterEventType, slack: SlackAlertResource):
-    run = platform.instance.get_run_by_id(run_id)
-    event = platform.instance.all_logs(run_id, of_type=event_type)[0].dagster_event
-    context = dg.build_run_status_sensor_context(
-        sensor_name=sensor.name,
-        dagster_event=event,
-        dagster_instance=platform.instance,
-        dagster_run=run,
-        resources={"slack": slack},
-    )
-    return sensor(context)
+class SensorTicks:
+    """Ticks of the alert sensor as the daemon would run them: the cursor carried from one tick to the next."""
+
+    def __init__(self, platform, slack: SlackAlertResource) -> None:
+        self.sensor, self.platform, self.slack, self.cursor = build_alert_sensor(UI_URL), platform, slack, None
+
+    def tick(self) -> str:
+        context = dg.build_sensor_context(
+            instance=self.platform.instance, cursor=self.cursor, resources={"slack": self.slack}
+        )
+        result = self.sensor(context)
+        self.cursor = context.cursor
+        return result.skip_message if isinstance(result, dg.SkipReason) else str(result)
 
 
 def test_a_volume_drop_posts_exactly_one_message(tmp_path, monkeypatch, slack_api):
     platform = make_platform(monkeypatch, tmp_path)
+    slack = SlackAlertResource(token="xoxb-test-token", channel="#review-alerts", api_url=slack_api)
+    ticks = SensorTicks(platform, slack)
+    assert ticks.tick() == "alerts start from now"
     days = [FIRST_DAY + dt.timedelta(days=offset) for offset in range(4)]
     for day in days[:3]:
         platform.seed(day, 100)
@@ -35,15 +40,13 @@ def test_a_volume_drop_posts_exactly_one_message(tmp_path, monkeypatch, slack_ap
     # Generated days carry a few percent of bad rows on purpose; loosen the reject-rate check so the only
     # failing check is the one this test is about.
     lenient = {"ops": {"anonymised_reviews": {"config": {"warn_above": 0.5, "error_above": 0.9}}}}
+    # Runs executed in process, as `review-platform demo` does: they have no code location, and are seen.
     runs = platform.run([day.isoformat() for day in days], run_config=lenient)
     assert all(run.success for run in runs)
     assert [run.failed_checks for run in runs] == [[], [], [], ["postgres_reviews:volume_vs_usual (WARN)"]]
 
-    slack = SlackAlertResource(token="xoxb-test-token", channel="#review-alerts", api_url=slack_api)
-    on_checks, _ = build_alert_sensors(UI_URL)
-    for run in runs:
-        evaluate_sensor(on_checks, platform, run.run_id, dg.DagsterEventType.RUN_SUCCESS, slack)
-
+    assert ticks.tick() == "1 alert(s) posted"
+    assert ticks.tick() == "0 alert(s) posted", "nothing is posted twice"
     assert len(SlackStandIn.received) == 1, "healthy runs post nothing; the dropped day posts once"
     message = SlackStandIn.received[0]
     assert message["path"] == "/api/chat.postMessage"
@@ -57,6 +60,37 @@ def test_a_volume_drop_posts_exactly_one_message(tmp_path, monkeypatch, slack_ap
         "check the source database, its loaders and the network during the extract\n"
         "    rows=30, baseline_median=100.0, ratio=0.3"
     )
+
+
+def test_alerts_wait_out_a_slack_outage_and_name_the_failing_step(tmp_path, monkeypatch, slack_api):
+    """Slack answers 500 for a while: no alert is lost, none is posted twice, and a failed run says which step
+    failed and why rather than "Steps failed"."""
+    import time
+
+    platform = make_platform(monkeypatch, tmp_path)
+    slack = SlackAlertResource(token="xoxb-test-token", channel="#review-alerts", api_url=slack_api)
+    ticks = SensorTicks(platform, slack)
+    ticks.tick()
+    platform.seed(FIRST_DAY, 40)
+    with platform.resources.postgres.connect() as conn:  # the source's schema drifts: the run fails
+        conn.execute("ALTER TABLE review RENAME COLUMN r_desc TO body")
+        conn.commit()
+    [failed] = platform.run([FIRST_DAY.isoformat()])
+    assert not failed.success
+
+    SlackStandIn.down_until = time.monotonic() + 3600
+    outcome = ticks.tick()
+    assert outcome.startswith("Slack refused or could not be reached (SlackApiError: HTTP 500)"), outcome
+    assert SlackStandIn.refused == 4, "one attempt and three retries with backoff"
+    assert SlackStandIn.received == [] and "xoxb-test-token" not in outcome
+    SlackStandIn.down_until = 0.0
+    assert ticks.tick() == "1 alert(s) posted"
+    assert ticks.tick() == "0 alert(s) posted"
+    [message] = SlackStandIn.received
+    assert message["text"].startswith(":red_circle: Run failed: review_pipeline · partition 2026-10-01\n")
+    assert "Why: postgres_reviews: " in message["text"]
+    assert "source schema changed: column r.r_desc does not exist" in message["text"]
+    assert platform.instance.get_run_by_id(failed.run_id).tags[ALERTED_TAG] == "posted"
 
 
 def test_a_failed_run_message_leads_with_the_failure_then_errors_before_warnings():
@@ -91,7 +125,6 @@ def test_alerts_are_off_unless_a_token_and_a_channel_are_set(tmp_path, monkeypat
     defs = build_definitions(load_settings({**state, "REVIEW_PLATFORM_SLACK_TOKEN": "xoxb-secret"}))
     assert {sensor.name for sensor in defs.sensors} == {
         "serving_freshness",
-        "slack_on_failed_checks",
-        "slack_on_run_failure",
+        "slack_alerts",
     }
     assert "xoxb-secret" not in repr(defs.resources["slack"])

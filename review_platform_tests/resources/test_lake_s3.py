@@ -229,3 +229,38 @@ def test_lake_url_settings_are_checked_and_credentials_stay_out_of_messages():
     message = str(failure.value)
     assert "after 1 attempt (" in message and "s3://review-lake/platform" in message
     assert "hunter2secret" not in message and "AKIDSECRETID" not in message
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"AWS_ENDPOINT_URL": "http://{endpoint}"},
+        {"AWS_ENDPOINT_URL_S3": "http://{endpoint}", "AWS_ENDPOINT_URL": "http://nowhere.invalid:1"},
+        {"AWS_ENDPOINT_URL_S3": "{endpoint}", "AWS_ALLOW_HTTP": "true"},
+    ],
+)
+def test_the_standard_aws_endpoint_variables_reach_the_lake(s3_endpoint, tmp_path, variables):
+    """How MinIO users configure every AWS SDK: no project-specific URL syntax needed (the URL's own
+    endpoint_override still wins when given)."""
+    from review_platform.resources import build_resources
+    from review_platform.settings import load_settings
+
+    endpoint, client = s3_endpoint
+    environ = {
+        "REVIEW_PLATFORM_HOME": str(tmp_path),
+        "REVIEW_PLATFORM_LAKE_URL": f"s3://{BUCKET}/minio?region=us-east-1",
+        **{name: value.format(endpoint=endpoint) for name, value in variables.items()},
+    }
+    lake = build_resources(load_settings(environ)).lake
+    lake.write_partition(FAULT_REF, reviews(1, 2))
+    assert lake.read_partition(FAULT_REF, verify=True)["review_id"].to_list() == [1, 2]
+    assert client.head_object(Bucket=BUCKET, Key=f"minio/{FAULT_REF.folder}/{MANIFEST_NAME}")
+
+
+def test_a_bare_endpoint_without_allow_http_is_https_and_a_bad_one_is_named(tmp_path):
+    from review_platform.resources.lake import s3_filesystem
+
+    filesystem, _ = s3_filesystem(f"s3://{BUCKET}/x?region=us-east-1", "minio.example:9000")
+    assert "https" in repr(filesystem.__reduce__()) and "minio.example:9000" in repr(filesystem.__reduce__())
+    with pytest.raises(ValueError, match="AWS_ENDPOINT_URL must look like"):
+        s3_filesystem(f"s3://{BUCKET}/x?region=us-east-1", "ftp://minio.example")
