@@ -11,8 +11,9 @@ from review_platform.partitions import daily_partitions
 from review_platform.quality.checks import CheckOutcome
 
 
-def daily_check(name: str, asset: str, description: str | None = None) -> dg.AssetCheckSpec:
-    """A blocking check evaluated per day: its history in the UI and in `doctor` says which partition failed.
+def daily_check(name: str, asset: str, description: str | None = None, blocking: bool = True) -> dg.AssetCheckSpec:
+    """A check evaluated per day, blocking unless said otherwise: its history in the UI and in `doctor` says which
+    partition failed.
 
     Partitioned checks are a preview feature of Dagster 1.13, used on purpose; its warning is not repeated for
     every check of every asset at every import."""
@@ -21,7 +22,7 @@ def daily_check(name: str, asset: str, description: str | None = None) -> dg.Ass
             "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning
         )
         return dg.AssetCheckSpec(
-            name, asset=asset, blocking=True, partitions_def=daily_partitions, description=description
+            name, asset=asset, blocking=blocking, partitions_def=daily_partitions, description=description
         )
 
 

@@ -45,7 +45,12 @@ class VolumeCheckConfig(dg.Config):
     owners=["team:data-engineering"],
     metadata={"dagster/column_schema": table_schema(SOURCE_SCHEMA)},
     retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL),
-    check_specs=[daily_check("volume_vs_usual", "postgres_reviews")],
+    check_specs=[
+        daily_check("volume_vs_usual", "postgres_reviews"),
+        # Not blocking: odd order or product counts are worth a look, but do not make the reviews wrong.
+        daily_check("products_vs_usual", "postgres_reviews", blocking=False),
+        daily_check("orders_vs_usual", "postgres_reviews", blocking=False),
+    ],
 )
 def postgres_reviews(
     context: dg.AssetExecutionContext, config: VolumeCheckConfig, postgres: PostgresResource, lake: LakeResource
@@ -59,7 +64,39 @@ def postgres_reviews(
     except SourceSchemaError as error:
         # A source whose schema drifted fails the same way on every attempt: no step retry, no run retry.
         raise dg.Failure(description=str(error), allow_retries=False) from None
-    history = lake.row_counts(Zone.RAW, REVIEWS_DATASET, previous_days(context.partition_key, config.baseline_days))
-    outcome = volume_against_baseline(extract.height, history, config.min_history, config.warn_band, config.error_band)
-    yield dg.Output(extract, metadata=layer_metadata(extract.height, extract.height, 0, time.perf_counter() - started))
-    yield check_result("volume_vs_usual", outcome)
+    day = context.partition_key
+    history = lake.row_counts(Zone.RAW, REVIEWS_DATASET, previous_days(day, config.baseline_days))
+    volume = [config.min_history, config.warn_band, config.error_band]
+    products, orders = extract["p_id"].drop_nulls().n_unique(), postgres.count_orders(start, end)
+    earlier = _earlier_figures(context.instance, day, config.baseline_days)
+    yield dg.Output(
+        extract,
+        metadata={
+            **layer_metadata(extract.height, extract.height, 0, time.perf_counter() - started),
+            "products": dg.MetadataValue.int(products),
+            "orders": dg.MetadataValue.int(orders),
+        },
+    )
+    yield check_result("volume_vs_usual", volume_against_baseline(extract.height, history, *volume))
+    yield check_result(
+        "products_vs_usual",
+        volume_against_baseline(products, earlier["products"], *volume, what="products reviewed"),
+    )
+    yield check_result("orders_vs_usual", volume_against_baseline(orders, earlier["orders"], *volume, what="orders"))
+
+
+def _earlier_figures(instance: dg.DagsterInstance, partition: str, days: int) -> dict[str, list[int]]:
+    """The products and orders counted by the latest extract of each of the `days` previous partitions."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(
+            asset_key=dg.AssetKey("postgres_reviews"), asset_partitions=previous_days(partition, days)
+        ),
+        limit=days * 20,
+    ).records  # newest first: the first record of a partition is its latest extract
+    latest: dict[str, dict] = {}
+    for record in records:
+        latest.setdefault(record.partition_key, record.asset_materialization.metadata)
+    return {
+        figure: [metadata[figure].value for metadata in latest.values() if figure in metadata]
+        for figure in ("products", "orders")
+    }

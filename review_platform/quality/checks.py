@@ -58,7 +58,7 @@ def reject_rate(accepted: int, rejected: int, warn_above: float, error_above: fl
 
 
 def volume_against_baseline(
-    rows: int, history: list[int], min_history: int, warn_band: float, error_band: float
+    rows: int, history: list[int], min_history: int, warn_band: float, error_band: float, what: str = "reviews"
 ) -> CheckOutcome:
     """A day's row count against the median of earlier days (the support team's 4.2 volume check).
 
@@ -69,7 +69,7 @@ def volume_against_baseline(
     if rows == 0:
         return CheckOutcome(
             False,
-            "no reviews at all for this day: check that the source database is up and its tables are fed, then "
+            f"no {what} at all for this day: check that the source database is up and its tables are fed, then "
             "re-run the partition",
             {"rows": 0, "history_days": len(history)},
             Severity.ERROR,
@@ -77,7 +77,7 @@ def volume_against_baseline(
     if len(history) < min_history:
         return CheckOutcome(
             True,
-            f"{rows} reviews; only {len(history)} earlier days to compare with (need {min_history})",
+            f"{rows} {what}; only {len(history)} earlier days to compare with (need {min_history})",
             {"rows": rows, "history_days": len(history)},
         )
     baseline = float(pl.Series(history).median())
@@ -91,14 +91,14 @@ def volume_against_baseline(
         "history_days": len(history),
     }
     if 1 / warn_band <= ratio <= warn_band:
-        return CheckOutcome(True, f"{rows} reviews, {ratio:.0%} of the usual {baseline:.0f}", figures)
+        return CheckOutcome(True, f"{rows} {what}, {ratio:.0%} of the usual {baseline:.0f}", figures)
     severity = Severity.ERROR if not 1 / error_band <= ratio <= error_band else Severity.WARN
     if ratio < 1:
         advice = "a drop: check the source database, its loaders and the network during the extract"
     else:
         advice = "a surge: look for duplicated or re-injected rows, or a change of business logic at the source"
     return CheckOutcome(
-        False, f"{rows} reviews is {ratio:.0%} of the usual {baseline:.0f} per day, {advice}", figures, severity
+        False, f"{rows} {what} is {ratio:.0%} of the usual {baseline:.0f} per day, {advice}", figures, severity
     )
 
 

@@ -167,6 +167,20 @@ class PostgresResource(dg.ConfigurableResource):
             pl.col("buyer_has_orders").cast(pl.Boolean),
         )
 
+    def count_orders(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Orders placed in one window, read with the extract's role (the support team's daily volume review
+        counts products, reviews and orders)."""
+        with self.connect() as conn:
+            if self.extract_role:
+                conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(self.extract_role)))
+            try:
+                row = conn.execute(
+                    "SELECT count(*) FROM orders WHERE order_date >= %s AND order_date < %s", [start, end]
+                ).fetchone()
+            except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable) as error:
+                raise _schema_drift(f"the source schema changed: {error.diag.message_primary}") from None
+        return int(row[0])
+
     def count_reviews_by_day(self) -> dict[str, int]:
         with self.connect() as conn:
             rows = conn.execute(
