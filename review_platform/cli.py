@@ -119,7 +119,7 @@ def command_backfill(args: argparse.Namespace) -> int:
     """Dagster's own backfill (one queued run per day), optionally waiting with a daemon to run it."""
     import dagster as dg
 
-    from review_platform.ops.backfill import daemon_running, submit_backfill, wait_for_backfill
+    from review_platform.ops.backfill import daemon_running, outcome_by_day, submit_backfill, wait_for_backfill
     from review_platform.ops.instance import dagster_instance, prepare_state
     from review_platform.partitions import daily_partitions
     from review_platform.settings import packaged_config
@@ -133,22 +133,26 @@ def command_backfill(args: argparse.Namespace) -> int:
         return 2
     partitions = daily_partitions.get_partition_keys_in_range(dg.PartitionKeyRange(first, last))
     workspace = packaged_config("workspace.yaml")
-    backfill_id = submit_backfill(settings.dagster_home, workspace, first, last)
-    print(f"Backfill {backfill_id}: {len(partitions)} run(s) queued, {first} to {last}.")
+    backfill_id = submit_backfill(instance, workspace, partitions)
+    print(f"Backfill {backfill_id}: {len(partitions)} day(s) requested, {first} to {last} (UI: Overview, Backfills).")
     if not args.wait:
-        print("They run when a Dagster daemon serves this instance (`make dev`, or `dagster-daemon run`).")
+        print("The Dagster daemon runs them (`make dev`, or `dagster-daemon run`).")
         return 0
     with daemon_running(instance, settings.dagster_home, workspace) as started:
         if started:
             print("Started a dagster-daemon to run them; it stops when they are done.", flush=True)
-        runs = wait_for_backfill(
+        status, runs = wait_for_backfill(
             instance,
             backfill_id,
-            len(partitions),
             lambda counts: print("  " + ", ".join(f"{n} {status.lower()}" for status, n in sorted(counts.items()))),
         )
-    failed = [run.tags.get("dagster/partition") for run in runs if run.status != dg.DagsterRunStatus.SUCCESS]
-    print(f"Backfill {backfill_id}: {len(runs) - len(failed)} succeeded, {len(failed)} failed {sorted(failed)}")
+    outcomes = outcome_by_day(runs)
+    for day in partitions:
+        print(f"  {day}  {outcomes.get(day, 'not run')}")
+    failed = [day for day in partitions if outcomes.get(day) != "success"]
+    print(
+        f"Backfill {backfill_id} {status.lower()}: {len(partitions) - len(failed)} day(s) succeeded, {len(failed)} not"
+    )
     return 0 if not failed else 1
 
 

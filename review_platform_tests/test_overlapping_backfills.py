@@ -30,14 +30,15 @@ def test_overlapping_backfills_leave_what_one_clean_run_leaves(tmp_path: Path, m
     overlapping = make_platform(monkeypatch, tmp_path / "overlapping", **SHARED_KEY)
     for day in DAYS:
         overlapping.seed(dt.date.fromisoformat(day), REVIEWS_PER_DAY)
-    overlapping.export_to(monkeypatch)  # `dagster job backfill` and the daemon read it from the environment
+    overlapping.export_to(monkeypatch)  # the code location and the daemon read it from the environment
     workspace = packaged_config("workspace.yaml")
     home = overlapping.settings.dagster_home
-    first = submit_backfill(home, workspace, DAYS[0], DAYS[2])
-    second = submit_backfill(home, workspace, DAYS[1], DAYS[3])
+    first = submit_backfill(overlapping.instance, workspace, DAYS[:3])
+    second = submit_backfill(overlapping.instance, workspace, DAYS[1:])
     with daemon_running(overlapping.instance, home, workspace):
-        runs = wait_for_backfill(overlapping.instance, first, 3, timeout_s=900)
-        runs += wait_for_backfill(overlapping.instance, second, 3, timeout_s=900)
+        _, runs = wait_for_backfill(overlapping.instance, first, timeout_s=900)
+        _, more = wait_for_backfill(overlapping.instance, second, timeout_s=900)
+        runs += more
     assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 6
     assert sorted(run.tags["dagster/partition"] for run in runs) == sorted([*DAYS[:3], *DAYS[1:]])
 

@@ -36,6 +36,13 @@ WHERE r.created_at >= {start} AND r.created_at < {end}
 ORDER BY r.review_id
 """
 
+ORDERS_EXTRACTED_QUERY = """
+SELECT count(*) FROM orders o
+WHERE EXISTS (SELECT 1 FROM review r
+              WHERE r.created_at >= %s AND r.created_at < %s
+                AND r.buyer_id = o.buyer_id AND r.p_id = o.p_id AND o.order_date <= r.created_at)
+"""
+
 SOURCE_TABLES = ("category", "product", "customer", "orders", "review", "review_images")
 
 
@@ -168,15 +175,14 @@ class PostgresResource(dg.ConfigurableResource):
         )
 
     def count_orders(self, start: dt.datetime, end: dt.datetime) -> int:
-        """Orders placed in one window, read with the extract's role (the support team's daily volume review
-        counts products, reviews and orders)."""
+        """The orders the extract reads for one window: those behind its reviews (the buyer ordered the product
+        before reviewing it), read with the extract's role. The support team's daily volume review counts the
+        products, reviews and orders extracted."""
         with self.connect() as conn:
             if self.extract_role:
                 conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(self.extract_role)))
             try:
-                row = conn.execute(
-                    "SELECT count(*) FROM orders WHERE order_date >= %s AND order_date < %s", [start, end]
-                ).fetchone()
+                row = conn.execute(ORDERS_EXTRACTED_QUERY, [start, end]).fetchone()
             except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable) as error:
                 raise _schema_drift(f"the source schema changed: {error.diag.message_primary}") from None
         return int(row[0])

@@ -25,13 +25,17 @@ def _evaluations(platform, run_id: str) -> dict[str, object]:
 
 def test_orders_and_products_of_the_day_are_checked_like_reviews(tmp_path, monkeypatch):
     platform = make_platform(monkeypatch, tmp_path)
-    orders = pl.concat([platform.seed(day, 60).orders for day in DAYS])
-    # The orders table loses the last day's orders (a loader that stopped), reviews and products are untouched.
+    datasets = [platform.seed(day, 60) for day in DAYS]
+    orders = pl.concat([dataset.orders for dataset in datasets])
+    reviews = pl.concat([dataset.review for dataset in datasets])
+    # The orders table loses the orders behind the last day's reviews (a loader that stopped); reviews and products
+    # are untouched.
     last = DAYS[-1]
     day_start = dt.datetime.combine(last, dt.time(), dt.UTC)
     with platform.resources.postgres.connect() as conn:
         conn.execute(
-            "DELETE FROM orders WHERE order_date >= %s AND order_date < %s",
+            "DELETE FROM orders o USING review r WHERE r.created_at >= %s AND r.created_at < %s "
+            "AND r.buyer_id = o.buyer_id AND r.p_id = o.p_id",
             [day_start, day_start + dt.timedelta(days=1)],
         )
         conn.commit()
@@ -39,8 +43,13 @@ def test_orders_and_products_of_the_day_are_checked_like_reviews(tmp_path, monke
     assert all(run.success for run in runs), "the products and orders checks warn, they never block the reviews"
 
     def placed_on(day: dt.date) -> int:
+        """The orders behind the day's reviews, counted here from the generated frames."""
         start = dt.datetime.combine(day, dt.time(), dt.UTC)
-        return orders.filter(pl.col("order_date").is_between(start, start + dt.timedelta(days=1), closed="left")).height
+        day_reviews = reviews.filter(
+            pl.col("created_at").is_between(start, start + dt.timedelta(days=1), closed="left")
+        )
+        pairs = orders.join(day_reviews, on=["buyer_id", "p_id"]).filter(pl.col("order_date") <= pl.col("created_at"))
+        return pairs.select("order_id").n_unique()
 
     first = _evaluations(platform, runs[0].run_id)
     assert first["orders_vs_usual"].passed and "only 0 earlier days" in first["orders_vs_usual"].description
