@@ -1,7 +1,7 @@
 """GDPR: the right to be forgotten and RAW retention, applied to every store, with an audit trail.
 
 An erasure removes one buyer's reviews from the lake (RAW and the landing area hold the raw buyer id; the other
-zones hold its keyed pseudonym), the warehouse and Mongo, then appends an audit record that names stores and row
+zones hold its keyed pseudonym) and every serving store, then appends an audit record that names stores and row
 counts but no personal data. The pseudonym is also kept in the erasure register, so that re-running an old
 partition (the source may still hold the reviews) never brings them back.
 """
