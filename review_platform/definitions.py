@@ -19,9 +19,11 @@ ALL_ASSETS = [postgres_reviews, raw_s3, anonymised_reviews, categorised_reviews,
 # The serving layers must hold yesterday's reviews by then (UTC), when analysts and front-ends start reading.
 SERVING_DEADLINE_CRON = "0 6 * * *"
 
-# Freshness *checks* rather than the newer FreshnessPolicy: checks land in the event log as evaluations, which
-# the Slack sensors read like every other check. Their sensor starts stopped (the demo's days are in the past):
-# `dagster sensor start serving_freshness` in production.
+# Freshness *checks* rather than the newer FreshnessPolicy, whose supersession warning is silenced here on purpose:
+# in Dagster 1.13 a FreshnessPolicy judges an asset's latest materialization of any partition, so re-running an old
+# day would count as fresh, while these checks ask for yesterday's partition by the deadline; and checks land in
+# the event log as evaluations, which the Slack alerts read like every other check. Their sensor starts stopped
+# (the demo's days are in the past): `dagster sensor start serving_freshness` in production.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", dg.SupersessionWarning)
     freshness_checks = dg.build_time_partition_freshness_checks(
