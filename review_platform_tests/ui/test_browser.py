@@ -224,8 +224,9 @@ def test_materialize_one_partition_with_the_ui_button(page: Page, dagster_ui: Da
 def test_asset_page_shows_metadata_and_checks(page: Page):
     with evidence_on_failure(page, "asset_page"):
         page.goto("/assets/anonymised_reviews")
-        expect(page.get_by_text("Latest materialization", exact=True)).to_be_visible()
-        expect(page.get_by_text("Latest check results", exact=True)).to_be_visible()
+        # Checks are evaluated per day, so the status card shows the materialization; the checks' per-day results
+        # are on the Checks tab (below).
+        expect(page.get_by_text("Latest materialization").first).to_be_visible()
         # Fold the column schema so that the metadata table is on screen.
         page.get_by_text("Columns", exact=True).click()
         expect(page.get_by_text("Column name", exact=True)).to_be_hidden()
