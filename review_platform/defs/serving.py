@@ -60,15 +60,18 @@ def build_serving_asset(store_type: type[ServingStore]) -> dg.AssetsDefinition:
         store: ServingStore = getattr(context.resources, store_type.resource_key)
         curated = lake.read_partition(PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition))
         rejected = lake.read_partition(PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition))
-        run_record = {
-            "run_id": context.run_id,
-            "partition_date": partition,
-            "reviews": curated.height,
-            "rejected_reviews": rejected.height,
-            "model_version": curated["model_version"][0] if curated.height else None,
-            "recorded_at": dt.datetime.now(dt.UTC),
-            **partition_journal(context.instance, context.run_id, partition, journal_layers),
-        }
+
+        def run_record() -> dict:  # the journal's entry; built only by a store that keeps the journal
+            return {
+                "run_id": context.run_id,
+                "partition_date": partition,
+                "reviews": curated.height,
+                "rejected_reviews": rejected.height,
+                "model_version": curated["model_version"][0] if curated.height else None,
+                "recorded_at": dt.datetime.now(dt.UTC),
+                **partition_journal(context.instance, context.run_id, partition, journal_layers),
+            }
+
         published = store.publish_partition(partition, curated, rejected, run_record)
         served = published.served_texts
         seconds = time.perf_counter() - started

@@ -79,13 +79,6 @@ def _probe(item: str, what_to_do: str, check: Callable[[], tuple[Verdict, str]])
     return Finding(item, verdict, detail, what_to_do if verdict is not Verdict.OK else "")
 
 
-# What to do when a serving store's probe fails, by store name; a store without an entry gets a generic line.
-STORE_ADVICE = {
-    "warehouse": "Check the warehouse is reachable and not locked by another process.",
-    "mongo": "Check REVIEW_PLATFORM_MONGO_URL; re-run mongo_collections to rebuild indexes.",
-}
-
-
 def _store_probe(store: ServingStore) -> Callable[[], tuple[Verdict, str]]:
     def probe() -> tuple[Verdict, str]:
         healthy, detail = store.probe()
@@ -158,7 +151,7 @@ def examine(settings: Settings, resources: PlatformResources, instance: dg.Dagst
         *(
             _probe(
                 store.store_name,
-                STORE_ADVICE.get(store.store_name, f"Check {store.describe()} is reachable."),
+                store.what_to_check,
                 _store_probe(store),
             )
             for store in resources.serving_stores

@@ -293,14 +293,14 @@ class MongoSession:
         return pl.DataFrame(rows, schema=SERVED_TEXT_SCHEMA)
 
     def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
     ) -> Publication:
         """Collections and indexes ensured, both collections' partition replaced, the run journaled, then read
         back, all on this one connection."""
         self.ensure_collections()
         self.replace_partition("reviews", partition, _documents(curated))
         self.replace_partition("rejected_reviews", partition, _documents(rejected))
-        self.record_run(run_record)
+        self.record_run(run_record())
         return Publication(
             reviews_served=self.count_partition("reviews", partition),
             served_texts=self.partition_texts(partition),
@@ -328,6 +328,7 @@ class MongoResource(dg.ConfigurableResource):
     store_name: ClassVar[str] = "mongo"
     resource_key: ClassVar[str] = "mongo"
     health_checks: ClassVar[tuple[str, ...]] = ("mongo_indexes_present",)
+    what_to_check: ClassVar[str] = "Check REVIEW_PLATFORM_MONGO_URL; re-run mongo_collections to rebuild indexes."
     serving_asset: ClassVar[ServingAssetInfo] = ServingAssetInfo(
         asset_name="mongo_collections",
         description="Collections for applications and front-ends: `reviews` (categorised), `rejected_reviews` "
@@ -413,7 +414,7 @@ class MongoResource(dg.ConfigurableResource):
         return True, f"reachable, all required indexes present; validators {validators}"
 
     def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
     ) -> Publication:
         # One connection for the whole publication: the embedded engine rebuilds its query indexes on every connect.
         with self.session() as store:

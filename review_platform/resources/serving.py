@@ -8,6 +8,7 @@ own health checks), its column in `review-platform status`, its erasure and its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -46,6 +47,8 @@ class ServingStore(Protocol):
     resource_key: ClassVar[str]
     serving_asset: ClassVar[ServingAssetInfo]
     health_checks: ClassVar[tuple[str, ...]]
+    # What an operator checks when the store cannot be reached (doctor's advice).
+    what_to_check: ClassVar[str]
 
     def describe(self) -> str:
         """Where the store lives, for messages (never its credentials)."""
@@ -57,10 +60,10 @@ class ServingStore(Protocol):
         ...
 
     def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
     ) -> Publication:
-        """Replace the partition whole with `curated` and `rejected`; `run_record` is the run journal's entry,
-        kept by the stores that keep a journal."""
+        """Replace the partition whole with `curated` and `rejected`. `run_record` builds the run journal's entry
+        (it reads the Dagster instance): only a store that keeps the journal calls it."""
         ...
 
     def count_by_partition(self) -> dict[str, int]:

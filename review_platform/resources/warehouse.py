@@ -9,7 +9,7 @@ temporary table through `write_pandas`, that is Parquet, a stage and `COPY INTO`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from importlib import resources as package_files
@@ -57,6 +57,7 @@ class WarehouseResource(dg.ConfigurableResource):
     store_name: ClassVar[str] = "warehouse"
     resource_key: ClassVar[str] = "warehouse"
     health_checks: ClassVar[tuple[str, ...]] = ("views_answer",)
+    what_to_check: ClassVar[str] = "Check the warehouse is reachable and not locked by another process."
     serving_asset: ClassVar[ServingAssetInfo] = ServingAssetInfo(
         asset_name="snowflake_views",
         description="The analysts' warehouse: tables `curated_reviews` and `rejected_reviews`, and the views "
@@ -141,7 +142,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return True, f"{self.describe()} answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
 
     def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
     ) -> Publication:
         """Both tables' partition swapped (each in one transaction), then read back: rows served, texts for the
         leak guard, and whether every view answers. The run journal is kept in Mongo, not here."""
@@ -150,8 +151,10 @@ class WarehouseResource(dg.ConfigurableResource):
         self.replace_partition("curated_reviews", day, curated)
         self.replace_partition("rejected_reviews", day, rejected)
         view_rows = {view: int(self.query(f"SELECT count(*) AS n FROM {view}")["n"][0]) for view in WAREHOUSE_VIEWS}
+        with self._connection() as conn:
+            served = self._fetch(conn, "SELECT count(*) AS n FROM curated_reviews WHERE partition_date = ?", [day])
         return Publication(
-            reviews_served=self.count_by_partition().get(partition, 0),
+            reviews_served=int(served["n"][0]),
             served_texts=self.served_texts(partition),
             health={"views_answer": views_answer(view_rows)},
         )

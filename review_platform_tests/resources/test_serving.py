@@ -8,6 +8,7 @@ interface and not from code that knows the warehouse or Mongo.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,6 +33,7 @@ class JsonFolderStore(dg.ConfigurableResource):
     store_name: ClassVar[str] = "folder"
     resource_key: ClassVar[str] = "folder_store"
     health_checks: ClassVar[tuple[str, ...]] = ("folder_writable",)
+    what_to_check: ClassVar[str] = "Check the folder exists and is writable."
     serving_asset: ClassVar[ServingAssetInfo] = ServingAssetInfo(
         asset_name="json_folder", description="Reviews as JSON files.", kinds=frozenset({"json"}), owners=()
     )
@@ -52,7 +54,7 @@ class JsonFolderStore(dg.ConfigurableResource):
         return Path(self.folder).is_dir(), f"{len(self.count_by_partition())} partition(s)"
 
     def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: dict[str, Any]
+        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
     ) -> Publication:
         Path(self.folder).mkdir(parents=True, exist_ok=True)
         rows = {"reviews": curated.to_dicts(), "rejected": rejected.to_dicts()}
