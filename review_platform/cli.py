@@ -47,6 +47,8 @@ def _print_runs_summary(runs: list[PartitionRun]) -> None:
             )
         for check in run.failed_checks:
             print(f"  check failed: {check}")
+        if run.journal_error:
+            print(f"  run journal not written: {run.journal_error}")
 
 
 def command_demo(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import warnings
 import dagster as dg
 
 from review_platform.defs.alerts import build_alert_sensor
+from review_platform.defs.journal import build_journal_sensor
 from review_platform.defs.lake import raw_s3
 from review_platform.defs.nlp import categorised_reviews
 from review_platform.defs.privacy import anonymised_reviews
@@ -53,7 +54,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 def build_definitions(settings: Settings) -> dg.Definitions:
     """The platform's Definitions, with resources wired to the backends `settings` describe."""
     resources = build_resources(settings)
-    sensors = [freshness_sensor]
+    sensors = [freshness_sensor, build_journal_sensor()]
     if settings.alerts_enabled:
         sensors.append(build_alert_sensor(settings.ui_url))
     return dg.Definitions(

@@ -138,6 +138,13 @@ def test_pipeline_runs_journal_has_counts_durations_and_checks(platform):
     checks = {(check["asset"], check["check"]): check["passed"] for check in latest["checks"]}
     assert checks[("anonymised_reviews", "no_pii_past_raw")] is True
     assert ("raw_s3", "raw_matches_manifest") in checks
+    # Written once the run has ended: both serving layers' figures are this run's, and their checks are there.
+    assert {layer["run_id"] for layer in latest["layers"].values()} == {latest["run_id"]}
+    assert checks[("snowflake_views", "warehouse_equals_curated")] is True
+    assert checks[("mongo_collections", "no_pii_in_mongo")] is True
+    assert latest["status"] == "SUCCESS" and latest["failures"] == []
+    assert latest["reviews"] == latest["layers"]["categorised_reviews"]["rows_out"]
+    assert latest["model_version"]
 
 
 def test_dagster_metadata_shows_an_anonymised_preview_and_no_planted_pii(platform):

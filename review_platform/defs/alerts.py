@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import dagster as dg
 
-from review_platform.defs.run_outcomes import failed_checks_of_run, step_failures_of_run
+from review_platform.defs.run_outcomes import (
+    failed_checks_of_run,
+    finished_run_events,
+    latest_finished_run_event,
+    step_failures_of_run,
+)
 from review_platform.resources.slack import SlackAlertResource, SlackUnavailableError, alert_text
 
 ALERT_SENSOR_NAME = "slack_alerts"
 ALERTED_TAG = "review_platform/slack_alert"
-FINISHED_RUN_EVENTS = (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE)
-RUNS_PER_TICK = 50
 
 
 def alert_for_run(instance: dg.DagsterInstance, run: dg.DagsterRun, ui_url: str) -> str | None:
@@ -40,26 +43,6 @@ def alert_for_run(instance: dg.DagsterInstance, run: dg.DagsterRun, ui_url: str)
     )
 
 
-def _finished_run_events(instance: dg.DagsterInstance, after: int | None) -> list[dg.EventLogRecord]:
-    """Run successes and failures recorded after storage id `after`, oldest first."""
-    records = []
-    for event_type in FINISHED_RUN_EVENTS:
-        records += instance.fetch_run_status_changes(
-            records_filter=dg.RunStatusChangeRecordsFilter(event_type=event_type, after_storage_id=after),
-            limit=RUNS_PER_TICK,
-            ascending=True,
-        ).records
-    return sorted(records, key=lambda record: record.storage_id)[:RUNS_PER_TICK]
-
-
-def _latest_finished_run_event(instance: dg.DagsterInstance) -> int:
-    latest = [
-        instance.fetch_run_status_changes(records_filter=event_type, limit=1).records
-        for event_type in FINISHED_RUN_EVENTS
-    ]
-    return max((records[0].storage_id for records in latest if records), default=0)
-
-
 def build_alert_sensor(ui_url: str) -> dg.SensorDefinition:
     @dg.sensor(
         name=ALERT_SENSOR_NAME,
@@ -72,10 +55,10 @@ def build_alert_sensor(ui_url: str) -> dg.SensorDefinition:
         instance = context.instance
         if context.cursor is None:
             # First tick: runs that finished before alerts were switched on are not announced all at once.
-            context.update_cursor(str(_latest_finished_run_event(instance)))
+            context.update_cursor(str(latest_finished_run_event(instance)))
             return dg.SkipReason("alerts start from now")
         posted = 0
-        for record in _finished_run_events(instance, int(context.cursor)):
+        for record in finished_run_events(instance, int(context.cursor)):
             run = instance.get_run_by_id(record.event_log_entry.run_id)
             message = None if run is None or ALERTED_TAG in run.tags else alert_for_run(instance, run, ui_url)
             if message is not None:

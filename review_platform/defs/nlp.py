@@ -78,6 +78,7 @@ def categorised_reviews(
             **layer_metadata(anonymised.height, categorised.height, 0, seconds),
             "reviews_per_s": dg.MetadataValue.float(round(categorised.height / seconds, 1) if seconds else 0.0),
             "model": f"{categoriser.model.name}@{categoriser.model_version} ({categoriser.model.precision})",
+            "model_version": categoriser.model_version,
             **{
                 name: dg.MetadataValue.float(value) if isinstance(value, float) else dg.MetadataValue.int(value)
                 for name, value in summary.items()

@@ -50,42 +50,6 @@ def layer_metadata(rows_in: int, rows_out: int, rows_rejected: int, seconds: flo
 LAYER_FIGURES = ("rows_in", "rows_out", "rows_rejected", "duration_s")
 
 
-def partition_journal(
-    instance: dg.DagsterInstance, run_id: str, partition: str, asset_keys: list[str]
-) -> dict[str, object]:
-    """What happened to `partition` layer by layer: the latest figures of each asset, and this run's checks.
-
-    This is the incident journal support reads in Mongo's `pipeline_runs` (counts per layer, durations, check
-    outcomes), without opening Dagster.
-    """
-    layers: dict[str, dict[str, object]] = {}
-    for key in asset_keys:
-        records = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=dg.AssetKey(key), asset_partitions=[partition]), limit=1
-        ).records
-        if not records:
-            continue
-        materialization = records[0].asset_materialization
-        layers[key] = {
-            **{
-                name: materialization.metadata[name].value for name in LAYER_FIGURES if name in materialization.metadata
-            },
-            "run_id": records[0].run_id,
-        }
-    checks = []
-    for record in instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        checks.append(
-            {
-                "asset": evaluation.asset_key.to_user_string(),
-                "check": evaluation.check_name,
-                "passed": evaluation.passed,
-                "severity": evaluation.severity.value,
-            }
-        )
-    return {"layers": layers, "checks": checks}
-
-
 def table_schema(schema: dict[str, pl.DataType]) -> dg.TableSchema:
     """The UI's column list for a layer, straight from the data contract."""
     return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in schema.items()])

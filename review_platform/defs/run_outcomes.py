@@ -1,4 +1,5 @@
-"""What a finished run left in the event log: its failed checks and why its steps failed, for alerts and doctor."""
+"""What finished runs left in the event log: which runs finished, their failed checks and why their steps failed,
+for the alerts, the run journal and doctor."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import dagster as dg
 
 from review_platform.errors import first_line
 from review_platform.resources.slack import FailedCheck
+
+FINISHED_RUN_EVENTS = (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE)
+RUNS_PER_TICK = 50
 
 
 def failed_checks_of_run(instance: dg.DagsterInstance, run_id: str) -> list[FailedCheck]:
@@ -39,3 +43,23 @@ def step_failures_of_run(instance: dg.DagsterInstance, run_id: str) -> list[str]
             explanation = cause.message
         reasons.append(f"{entry.step_key}: {first_line(explanation or 'failed without a message')}")
     return reasons
+
+
+def finished_run_events(instance: dg.DagsterInstance, after: int | None) -> list[dg.EventLogRecord]:
+    """Run successes and failures recorded after storage id `after`, oldest first."""
+    records = []
+    for event_type in FINISHED_RUN_EVENTS:
+        records += instance.fetch_run_status_changes(
+            records_filter=dg.RunStatusChangeRecordsFilter(event_type=event_type, after_storage_id=after),
+            limit=RUNS_PER_TICK,
+            ascending=True,
+        ).records
+    return sorted(records, key=lambda record: record.storage_id)[:RUNS_PER_TICK]
+
+
+def latest_finished_run_event(instance: dg.DagsterInstance) -> int:
+    latest = [
+        instance.fetch_run_status_changes(records_filter=event_type, limit=1).records
+        for event_type in FINISHED_RUN_EVENTS
+    ]
+    return max((records[0].storage_id for records in latest if records), default=0)

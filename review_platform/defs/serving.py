@@ -5,13 +5,12 @@ REJECTED, publish it through the `ServingStore` interface, read back what the st
 against CURATED (`<store>_equals_curated`), no PII in what it serves (`no_pii_in_<store>`), and its own health.
 """
 
-import datetime as dt
 import time
 
 import dagster as dg
 
 from review_platform.contract import CATEGORISED_SCHEMA
-from review_platform.defs.reporting import check_result, daily_check, layer_metadata, partition_journal, table_schema
+from review_platform.defs.reporting import check_result, daily_check, layer_metadata, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS
 from review_platform.pii.redact import find_pii
@@ -35,9 +34,6 @@ def no_pii_check(store_type: type[ServingStore]) -> str:
 def build_serving_asset(store_type: type[ServingStore]) -> dg.AssetsDefinition:
     """The asset that publishes each partition to one serving store, with its checks."""
     info = store_type.serving_asset
-    journal_layers = LINEAGE_BEFORE_SERVING + [
-        other.serving_asset.asset_name for other in SERVING_STORE_TYPES if other is not store_type
-    ]
     check_names = (equals_curated_check(store_type), *store_type.health_checks, no_pii_check(store_type))
 
     @dg.asset(
@@ -61,18 +57,7 @@ def build_serving_asset(store_type: type[ServingStore]) -> dg.AssetsDefinition:
         curated = lake.read_partition(PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition))
         rejected = lake.read_partition(PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition))
 
-        def run_record() -> dict:  # the journal's entry; built only by a store that keeps the journal
-            return {
-                "run_id": context.run_id,
-                "partition_date": partition,
-                "reviews": curated.height,
-                "rejected_reviews": rejected.height,
-                "model_version": curated["model_version"][0] if curated.height else None,
-                "recorded_at": dt.datetime.now(dt.UTC),
-                **partition_journal(context.instance, context.run_id, partition, journal_layers),
-            }
-
-        published = store.publish_partition(partition, curated, rejected, run_record)
+        published = store.publish_partition(partition, curated, rejected)
         served = published.served_texts
         seconds = time.perf_counter() - started
         yield dg.MaterializeResult(

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from review_platform.definitions import ALL_ASSETS, build_definitions
+from review_platform.defs.journal import journal_run
 from review_platform.defs.reporting import LAYER_FIGURES
+from review_platform.errors import ServiceUnavailableError, first_line
 from review_platform.memory import release_freed_memory
+from review_platform.resources import build_resources
 from review_platform.settings import Settings
 
 LAYER_ORDER = [asset.key.to_user_string() for asset in ALL_ASSETS]
@@ -28,6 +31,7 @@ class PartitionRun:
     run_id: str
     layers: dict[str, dict[str, float]] = field(default_factory=dict)  # asset -> rows_in/out/rejected, seconds
     failed_checks: list[str] = field(default_factory=list)
+    journal_error: str | None = None  # why the run journal could not be written (the `run_journal` sensor retries)
 
 
 def run_partitions(
@@ -40,6 +44,7 @@ def run_partitions(
     """Materialise all six assets and their checks, one run per partition, recorded in `instance`, with the
     resources `settings` describe."""
     job = build_definitions(settings).resolve_job_def("review_pipeline")
+    mongo = build_resources(settings).mongo
     runs = []
     for index, partition in enumerate(partitions, start=1):
         on_progress(index, len(partitions), partition, None)
@@ -62,6 +67,10 @@ def run_partitions(
             for evaluation in result.get_asset_check_evaluations()
             if not evaluation.passed
         ]
+        try:  # journalled here, daemon or not; with a daemon, the `run_journal` sensor would write the same entry
+            journal_run(instance, result.run_id, mongo)
+        except ServiceUnavailableError as error:
+            run.journal_error = first_line(str(error))
         runs.append(run)
         release_freed_memory()  # the next partition starts from what is in use, not from the last one's peak
         on_progress(index, len(partitions), partition, run)

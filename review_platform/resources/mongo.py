@@ -292,15 +292,12 @@ class MongoSession:
             )
         return pl.DataFrame(rows, schema=SERVED_TEXT_SCHEMA)
 
-    def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
-    ) -> Publication:
-        """Collections and indexes ensured, both collections' partition replaced, the run journaled, then read
-        back, all on this one connection."""
+    def publish_partition(self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame) -> Publication:
+        """Collections and indexes ensured, both collections' partition replaced, then read back, all on this one
+        connection. The run journal is written once the run has ended (`defs/journal.py`)."""
         self.ensure_collections()
         self.replace_partition("reviews", partition, _documents(curated))
         self.replace_partition("rejected_reviews", partition, _documents(rejected))
-        self.record_run(run_record())
         return Publication(
             reviews_served=self.count_partition("reviews", partition),
             served_texts=self.partition_texts(partition),
@@ -413,12 +410,10 @@ class MongoResource(dg.ConfigurableResource):
             return False, f"reachable, but indexes or validators are missing: {', '.join(missing)}"
         return True, f"reachable, all required indexes present; validators {validators}"
 
-    def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
-    ) -> Publication:
+    def publish_partition(self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame) -> Publication:
         # One connection for the whole publication: the embedded engine rebuilds its query indexes on every connect.
         with self.session() as store:
-            return store.publish_partition(partition, curated, rejected, run_record)
+            return store.publish_partition(partition, curated, rejected)
 
     def served_texts(self, partition: str) -> pl.DataFrame:
         return self.partition_texts(partition)

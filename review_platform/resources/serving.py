@@ -8,7 +8,6 @@ own health checks), its column in `review-platform status`, its erasure and its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -59,11 +58,8 @@ class ServingStore(Protocol):
         `ServiceUnavailableError` when it cannot be reached."""
         ...
 
-    def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
-    ) -> Publication:
-        """Replace the partition whole with `curated` and `rejected`. `run_record` builds the run journal's entry
-        (it reads the Dagster instance): only a store that keeps the journal calls it."""
+    def publish_partition(self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame) -> Publication:
+        """Replace the partition whole with `curated` and `rejected`, then read back what is served."""
         ...
 
     def count_by_partition(self) -> dict[str, int]:

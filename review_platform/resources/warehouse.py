@@ -9,7 +9,7 @@ temporary table through `write_pandas`, that is Parquet, a stage and `COPY INTO`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from importlib import resources as package_files
@@ -141,11 +141,9 @@ class WarehouseResource(dg.ConfigurableResource):
         counts = self.count_by_partition()
         return True, f"{self.describe()} answers, {sum(counts.values())} curated reviews over {len(counts)} day(s)"
 
-    def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
-    ) -> Publication:
+    def publish_partition(self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame) -> Publication:
         """Both tables' partition swapped (each in one transaction), then read back: rows served, texts for the
-        leak guard, and whether every view answers. The run journal is kept in Mongo, not here."""
+        leak guard, and whether every view answers."""
         day = dt.date.fromisoformat(partition)
         self.ensure_schema()
         self.replace_partition("curated_reviews", day, curated)

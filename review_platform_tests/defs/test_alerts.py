@@ -130,11 +130,9 @@ def test_alerts_are_off_unless_a_token_and_a_channel_are_set(tmp_path, monkeypat
     from review_platform.settings import load_settings
 
     state = {"REVIEW_PLATFORM_HOME": str(tmp_path), "REVIEW_PLATFORM_SLACK_CHANNEL": "#alerts"}
-    assert {sensor.name for sensor in build_definitions(load_settings(state)).sensors} == {"serving_freshness"}
+    always = {"serving_freshness", "run_journal"}
+    assert {sensor.name for sensor in build_definitions(load_settings(state)).sensors} == always
     monkeypatch.setenv("REVIEW_PLATFORM_SLACK_TOKEN", "xoxb-secret")  # a secret: read by dg.EnvVar at run time
     defs = build_definitions(load_settings({**state, "REVIEW_PLATFORM_SLACK_TOKEN": "xoxb-secret"}))
-    assert {sensor.name for sensor in defs.sensors} == {
-        "serving_freshness",
-        "slack_alerts",
-    }
+    assert {sensor.name for sensor in defs.sensors} == always | {"slack_alerts"}
     assert "xoxb-secret" not in repr(defs.resources["slack"])

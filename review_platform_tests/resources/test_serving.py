@@ -8,7 +8,6 @@ interface and not from code that knows the warehouse or Mongo.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -53,9 +52,7 @@ class JsonFolderStore(dg.ConfigurableResource):
     def probe(self) -> tuple[bool, str]:
         return Path(self.folder).is_dir(), f"{len(self.count_by_partition())} partition(s)"
 
-    def publish_partition(
-        self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame, run_record: Callable[[], dict[str, Any]]
-    ) -> Publication:
+    def publish_partition(self, partition: str, curated: pl.DataFrame, rejected: pl.DataFrame) -> Publication:
         Path(self.folder).mkdir(parents=True, exist_ok=True)
         rows = {"reviews": curated.to_dicts(), "rejected": rejected.to_dicts()}
         self._file(partition).write_text(json.dumps(rows, default=str))
