@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint format dev status validate screenshots reset
+.PHONY: install demo test lint format dev status nlp-train nlp-evaluate validate screenshots reset
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ dev: install
 
 status: install
 	$(BIN)/review-platform status
+
+## Train the categoriser's heads on real reviews / measure the categoriser in use on their sealed test split.
+DATA ?= ../shared/data/reviews
+nlp-train: install
+	$(BIN)/review-platform nlp train --data $(DATA)
+
+nlp-evaluate: install
+	$(BIN)/review-platform nlp evaluate --data $(DATA)
 
 validate: install
 	$(BIN)/dagster definitions validate -w workspace.yaml

@@ -195,6 +195,80 @@ def command_categorise(args: argparse.Namespace) -> int:
     return 0
 
 
+def _training_data(args: argparse.Namespace, settings) -> Path:
+    from review_platform.nlp.training.data import TrainingDataError
+
+    data = args.data or settings.training_data_dir
+    if not data:
+        raise TrainingDataError("no training data: pass --data PATH (a copy of shared/data/reviews)")
+    return Path(data)
+
+
+def _progress_bar():
+    """A tqdm bar per stage (embedding, fitting, evaluating) on stderr."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total or None, desc=stage, unit="review" if stage == "embedding" else "step")
+        if total and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return progress, bars
+
+
+def command_nlp_train(args: argparse.Namespace) -> int:
+    """Train the heads on real reviews, evaluate them on the sealed split, promote them if every bar is met."""
+    from review_platform.ops.nlp_model import train_evaluate_promote
+
+    settings, resources = _settings_and_resources()
+    progress, bars = _progress_bar()
+    trained = train_evaluate_promote(
+        resources.nlp.encoder(),
+        resources.nlp.taxonomy(),
+        _training_data(args, settings),
+        settings.models_dir,
+        lake=resources.lake,
+        partitions=args.partitions,
+        seed=args.seed,
+        progress=progress,
+    )
+    for bar in bars.values():
+        bar.close()
+    _print_figures(trained.heads.evaluation, trained.bars, args.json)
+    print(f"heads {trained.heads.version} written to {trained.artefact}")
+    print("promoted: later runs categorise with them" if trained.promoted else "NOT promoted: a bar is missed")
+    return 0 if trained.promoted else 1
+
+
+def command_nlp_evaluate(args: argparse.Namespace) -> int:
+    """The categoriser in use (promoted heads, else the shipped ones) on the sealed test split."""
+    from review_platform.nlp.training.evaluate import bars_met
+    from review_platform.ops.nlp_model import evaluate_in_use
+
+    settings, resources = _settings_and_resources()
+    categoriser = resources.nlp.categoriser()
+    print(f"model: {categoriser.model.name}@{categoriser.model_version}")
+    figures = evaluate_in_use(categoriser, _training_data(args, settings))
+    met = bars_met(figures)
+    _print_figures(figures, met, args.json)
+    return 0 if all(met.values()) else 1
+
+
+def _print_figures(figures: dict, met: dict[str, bool], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(figures, indent=2, default=str))
+        return
+    for name, value in figures.items():
+        mark = "" if name not in met else "   bar met" if met[name] else "   BAR MISSED"
+        print(f"{name:<40} {value}{mark}")
+
+
 def command_erase(args: argparse.Namespace) -> int:
     """GDPR right to be forgotten for one buyer, in every store."""
     from review_platform.ops.erasure import erase_buyer
@@ -280,6 +354,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     categorise = commands.add_parser("categorise", help='topic, sentiment, ... for JSON lines {"text", "rating"?}')
     categorise.set_defaults(handler=command_categorise)
+
+    nlp = commands.add_parser("nlp", help="train or evaluate the categoriser's heads on real labelled reviews")
+    nlp_commands = nlp.add_subparsers(dest="nlp_command", required=True)
+    train = nlp_commands.add_parser("train", help="train, evaluate on the sealed split, promote if the bars are met")
+    train.add_argument("--data", help="folder with the files of shared/data/reviews (REVIEW_PLATFORM_TRAINING_DATA)")
+    train.add_argument("--partitions", nargs="*", default=[], metavar="DAY", help="platform days to add (stars)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--json", action="store_true")
+    train.set_defaults(handler=command_nlp_train)
+    evaluate = nlp_commands.add_parser("evaluate", help="the categoriser in use on the sealed test split")
+    evaluate.add_argument("--data", help="folder with the files of shared/data/reviews (REVIEW_PLATFORM_TRAINING_DATA)")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(handler=command_nlp_evaluate)
 
     erase = commands.add_parser("erase", help="GDPR erasure: remove one buyer's reviews from every store")
     erase.add_argument("--buyer-id", type=int, required=True)

@@ -43,7 +43,8 @@ class Settings:
     snowflake: SnowflakeSettings | None  # set: the warehouse is Snowflake; unset: the DuckDB file
     mongo_url: str
     mongo_database: str
-    nlp_model_path: str | None
+    nlp_model_path: str | None  # REVIEW_PLATFORM_NLP_MODEL: a local model folder, `minilm`, or unset for e5
+    training_data_dir: Path | None  # REVIEW_PLATFORM_TRAINING_DATA: real reviews for `nlp_model` (shared/data/reviews)
     pseudonym_key_from_env: bool
     slack_channel: str | None  # alerts are on when this and the token are set
     slack_token_set: bool
@@ -58,6 +59,11 @@ class Settings:
     @property
     def embedded_postgres_dir(self) -> Path:
         return self.home / "postgres"
+
+    @property
+    def models_dir(self) -> Path:
+        """Heads trained here (`nlp_model`, `review-platform nlp train`) and the one promoted for use."""
+        return self.home / "models"
 
     @property
     def pseudonym_key_file(self) -> Path:
@@ -84,6 +90,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mongo_url=env.get(f"{ENV_PREFIX}MONGO_URL") or f"litemongo://{home / 'mongo'}",
         mongo_database=env.get(f"{ENV_PREFIX}MONGO_DATABASE") or "review_platform",
         nlp_model_path=env.get(f"{ENV_PREFIX}NLP_MODEL") or None,
+        training_data_dir=Path(env[f"{ENV_PREFIX}TRAINING_DATA"]) if env.get(f"{ENV_PREFIX}TRAINING_DATA") else None,
         pseudonym_key_from_env=bool(env.get(PSEUDONYM_KEY_ENV)),
         slack_channel=env.get(f"{ENV_PREFIX}SLACK_CHANNEL") or None,
         slack_token_set=bool(env.get(SLACK_TOKEN_ENV)),

@@ -38,15 +38,17 @@ def _fp32_network(model: EmbeddingModel) -> torch.nn.Module:
 def naive_embed(model: EmbeddingModel, texts: list[str]) -> np.ndarray:
     """One review per forward pass, fp32, no autocast, no padding: the reference the optimised path must agree with.
 
-    Each text is truncated at `MAX_TOKENS` as the optimised path truncates it; its token states are mean-pooled
-    (one unpadded text: every token counts) and L2-normalised. Used by `benchmark_embedding` and by the `bench`
-    command's NLP baseline.
+    Each text gets the model's prefix and is truncated at `MAX_TOKENS` as the optimised path truncates it; its
+    token states are mean-pooled (one unpadded text: every token counts) and L2-normalised. Used by
+    `benchmark_embedding` and by the `bench` command's NLP baseline.
     """
     network = _fp32_network(model)
     output = np.empty((len(texts), model.dimension), dtype=np.float32)
     with torch.inference_mode():
         for row, text in enumerate(texts):
-            encoded = model.tokenizer(text, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+            encoded = model.tokenizer(
+                model.text_prefix + text, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+            )
             hidden = network(**encoded).last_hidden_state[0]
             output[row] = torch.nn.functional.normalize(hidden.mean(dim=0), dim=0).numpy()
     return output

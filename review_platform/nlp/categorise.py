@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from review_platform.contract import ANONYMISED_SCHEMA, CATEGORISED_SCHEMA
-from review_platform.nlp.cleaning import model_text, nlp_error
+from review_platform.nlp.cleaning import model_text, model_texts, nlp_error
+from review_platform.nlp.heads import Heads
 from review_platform.nlp.language import language
 from review_platform.nlp.lexicon import PolarityMatcher, folded, keyword_hits
 from review_platform.nlp.model import EmbeddingModel, load_embedding_model
@@ -78,10 +80,14 @@ class ReviewCategoriser:
     """Adds the `OUTPUT_SCHEMA` columns to a frame of reviews (`text`, optional `title`, `rating`, `image_count`,
     `verified_buyer`)."""
 
-    def __init__(self, model: EmbeddingModel, taxonomy: Taxonomy) -> None:
+    def __init__(self, model: EmbeddingModel, taxonomy: Taxonomy, heads: Heads | None = None) -> None:
         self.model = model
         self.taxonomy = taxonomy
         self.labels = taxonomy.labels
+        # Heads trained on another encoder's embeddings mean nothing for this one: prototypes only, then.
+        self.heads = heads if heads is not None and heads.encoder == model.version else None
+        learned = self.heads.topics.labels if self.heads else ()
+        self.learned_topics = [label for label in self.labels if label in learned]
         self._topics = _Prototypes.embed(model, {name: topic.phrases for name, topic in taxonomy.topics.items()})
         polarity_phrases = {
             s: [*taxonomy.sentiment_anchors[s], *(p for t in taxonomy.topics.values() for p in t.examples[s])]
@@ -94,7 +100,21 @@ class ReviewCategoriser:
 
     @property
     def model_version(self) -> str:
-        return f"{self.model.version}+{self.taxonomy.fingerprint}"
+        """Weights + taxonomy, and with trained heads: their version, which topic labels they score (the others
+        are scored by prototypes) and which days of the platform's own reviews trained them, if any."""
+        version = f"{self.model.version}+{self.taxonomy.fingerprint}"
+        if self.heads is None:
+            return version
+        learned = "all" if len(self.learned_topics) == len(self.labels) else ",".join(self.learned_topics) or "none"
+        days = self.heads.trained_days
+        trained = f";days={days[0]}..{days[-1]}({len(days)})" if days else ""
+        return f"{version}+heads@{self.heads.version};learned={learned}{trained}"
+
+    def positive_probability(self, texts: list[str]) -> np.ndarray:
+        """The sentiment head's P(positive) for each text (for evaluation); needs trained heads."""
+        if self.heads is None:
+            raise ValueError("no trained sentiment head for this encoder")
+        return self.heads.sentiment.positive_probability(self.model.embed(model_texts(texts)))
 
     def categorise(self, frame: pl.DataFrame) -> pl.DataFrame:
         """`frame` with the `OUTPUT_SCHEMA` columns added (replaced if present), row order kept."""
@@ -106,15 +126,28 @@ class ReviewCategoriser:
         n, labels = inputs.height, self.labels
         topic_raw = np.zeros((n, len(labels)), dtype=np.float32)
         sentiment_raw = np.zeros((n, len(SENTIMENTS)), dtype=np.float32)
+        learned_probability = np.zeros((n, len(self.learned_topics)), dtype=np.float32)
+        head_sentiment = (np.full(n, SENTIMENTS.index(NEUTRAL)), np.zeros(n, dtype=np.float32))
         if scorable.any():
             embeddings = self.model.embed(features["model_text"].filter(features["nlp_error"].is_null()).to_list())
             scoring = self.taxonomy.scoring
             topic_raw[scorable] = self._topics.scores(embeddings, scoring.top_k)[
                 :, [self._topics.names.index(label) for label in labels]
             ]
-            sentiment_raw[scorable] = self._sentiments.scores(embeddings, scoring.top_k)
-        topics = self._topic_columns(topic_raw, features, scorable)
-        sentiments = self._sentiment_columns(sentiment_raw, features, scorable)
+            if self.heads is None:
+                sentiment_raw[scorable] = self._sentiments.scores(embeddings, scoring.top_k)
+            else:
+                head_sentiment[0][scorable], head_sentiment[1][scorable] = self.heads.sentiment.predict(embeddings)
+                columns = [self.heads.topics.labels.index(label) for label in self.learned_topics]
+                learned_probability[scorable] = self.heads.topics.probabilities(embeddings)[:, columns]
+        topics = self._topic_columns(topic_raw, learned_probability, features, scorable)
+        if self.heads is None:
+            sentiments = self._sentiment_columns(sentiment_raw, features, scorable)
+        else:
+            sentiments = {
+                "sentiment": pl.Series(SENTIMENTS, dtype=pl.String).gather(head_sentiment[0]),
+                "sentiment_score": head_sentiment[1],
+            }
         return self._assemble(inputs, features, topics, sentiments)
 
     def _text_features(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -152,20 +185,32 @@ class ReviewCategoriser:
             chosen = pl.when(pl.col("language") == lang).then(pl.col(f"lex_{lang}_{sentiment}")).otherwise(chosen)
         return chosen
 
-    def _topic_columns(self, raw: np.ndarray, features: pl.DataFrame, scorable: np.ndarray) -> dict[str, Any]:
+    def _topic_columns(
+        self, raw: np.ndarray, learned_probability: np.ndarray, features: pl.DataFrame, scorable: np.ndarray
+    ) -> dict[str, Any]:
+        """Prototype probabilities for every label, replaced by the trained heads' own for the labels they learned;
+        the primary is the most probable label, the secondary ones those above their label's threshold."""
         scoring, labels = self.taxonomy.scoring, self.labels
         hits = features.select([f"kw_{label}" for label in labels]).to_numpy().astype(np.float32)
         scores = raw + scoring.keyword_weight * hits
         probability = _softmax(scores, scoring.topic_temperature)
-        best = scores.argmax(axis=1)
+        threshold = np.full(len(labels), scoring.secondary_topic_threshold, dtype=np.float32)
         other = labels.index(OTHER_TOPIC)
-        primary = np.where(scores[np.arange(len(best)), best] >= scoring.min_topic_score, best, other)
+        if self.heads is not None and self.learned_topics:
+            columns = [labels.index(label) for label in self.learned_topics]
+            probability[:, columns] = learned_probability
+            head_thresholds = dict(zip(self.heads.topics.labels, self.heads.topics.thresholds, strict=True))
+            threshold[columns] = [head_thresholds[label] for label in self.learned_topics]
+            primary = probability.argmax(axis=1)
+        else:
+            best = scores.argmax(axis=1)
+            primary = np.where(scores[np.arange(len(best)), best] >= scoring.min_topic_score, best, other)
         primary = np.where(scorable, primary, other)
         topic_score = np.where(scorable, probability[np.arange(len(primary)), primary], 0.0)
         # Secondary topics: by decreasing probability, above the threshold, never the primary nor `other`.
         order = np.argsort(-probability, axis=1, kind="stable")
         ranked = np.take_along_axis(probability, order, axis=1)
-        keep = (ranked >= scoring.secondary_topic_threshold) & (order != primary[:, None]) & (order != other)
+        keep = (ranked >= threshold[order]) & (order != primary[:, None]) & (order != other)
         keep &= scorable[:, None]
         names = pl.Series(labels, dtype=pl.String)
         ranks = pl.DataFrame(
@@ -251,8 +296,11 @@ def load_categoriser(
     taxonomy_path: str | None = None,
     secondary_topic_threshold: float | None = None,
     clear_sentiment_score: float | None = None,
+    heads_path: str | None = None,
 ) -> ReviewCategoriser:
-    """One categoriser per process and configuration: the model loads once, the taxonomy is embedded once."""
+    """One categoriser per process and configuration: the model loads once, the taxonomy is embedded once.
+    `heads_path` names a trained heads artefact (its file name carries its version, so a newly promoted one is a
+    new key); heads trained on another encoder are ignored."""
     return _load_categoriser(
         model_path or None,
         precision,
@@ -260,6 +308,7 @@ def load_categoriser(
         taxonomy_path or None,
         secondary_topic_threshold,
         clear_sentiment_score,
+        heads_path or None,
     )
 
 
@@ -271,11 +320,13 @@ def _load_categoriser(
     taxonomy_path: str | None,
     secondary_topic_threshold: float | None,
     clear_sentiment_score: float | None,
+    heads_path: str | None,
 ) -> ReviewCategoriser:
     taxonomy = Taxonomy.load(taxonomy_path).with_scoring(
         secondary_topic_threshold=secondary_topic_threshold, clear_sentiment_score=clear_sentiment_score
     )
-    return ReviewCategoriser(load_embedding_model(model_path, precision, threads), taxonomy)
+    heads = Heads.load(Path(heads_path)) if heads_path else None
+    return ReviewCategoriser(load_embedding_model(model_path, precision, threads), taxonomy, heads)
 
 
 def categorisation_summary(frame: pl.DataFrame) -> dict[str, float | int]:

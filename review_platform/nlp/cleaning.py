@@ -48,6 +48,12 @@ def model_text(title: pl.Expr, text: pl.Expr) -> pl.Expr:
     )
 
 
+def model_texts(texts: list[str]) -> list[str]:
+    """`model_text` of plain texts (no title): what the model reads of them, for training and evaluation."""
+    frame = pl.DataFrame({"title": [None] * len(texts), "text": texts}, schema={"title": pl.String, "text": pl.String})
+    return frame.select(model_text(pl.col("title"), pl.col("text"))).to_series().to_list()
+
+
 def nlp_error(title: pl.Expr, text: pl.Expr) -> pl.Expr:
     """The `NlpError` value explaining why the review cannot be scored, or null when it can."""
     raw = joined_text(title, text)

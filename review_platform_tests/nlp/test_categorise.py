@@ -165,6 +165,9 @@ def test_evaluation_set_is_labelled_and_independent_of_the_taxonomy(categoriser)
 def test_resource_shares_the_process_wide_model_and_applies_overrides(categoriser):
     from review_platform.resources.nlp import NlpResource
 
-    assert NlpResource().categoriser() is categoriser
-    tuned = NlpResource().categoriser(secondary_topic_threshold=0.5)
+    # The fixture is MiniLM without heads; the resource with the same model and no heads to use shares it.
+    resource = NlpResource(model_path="minilm")
+    assert resource.categoriser() is not categoriser, "the shipped heads are not MiniLM's, but are loaded"
+    assert resource.categoriser().model is categoriser.model and resource.categoriser().heads is None
+    tuned = resource.categoriser(secondary_topic_threshold=0.5)
     assert tuned.taxonomy.scoring.secondary_topic_threshold == 0.5 and tuned.model is categoriser.model

@@ -6,10 +6,11 @@ import pytest
 from review_platform.memory import heap_in_use_bytes
 from review_platform.nlp.benchmark import benchmark_embedding, choose_path
 from review_platform.nlp.model import (
+    MINILM,
     _weights_fingerprint,
     cpu_supports_bf16,
-    default_model_path,
     load_embedding_model,
+    minilm_model_path,
     token_budget_batches,
 )
 
@@ -68,9 +69,9 @@ def test_token_budget_batches_cover_every_row_once_within_budget():
 
 
 def test_model_loads_once_per_process_and_is_identified_by_name_and_weights_version(model):
-    assert model.name == "sentence-transformers/all-MiniLM-L6-v2"
-    assert len(model.version) == 12 and model.version == _weights_fingerprint(default_model_path())
-    assert load_embedding_model(None, "auto", None) is model and load_embedding_model("", threads=0) is model
+    assert model.name == "sentence-transformers/all-MiniLM-L6-v2" and model.text_prefix == ""
+    assert len(model.version) == 12 and model.version == _weights_fingerprint(minilm_model_path())
+    assert load_embedding_model(MINILM, "auto", None) is model and load_embedding_model(MINILM, threads=0) is model
     with pytest.raises(ValueError, match="precision"):
         load_embedding_model(precision="int8")
 

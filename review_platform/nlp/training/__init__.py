@@ -1,0 +1,1 @@
+"""Training and evaluating the categoriser's heads on real, labelled reviews (see `labels/GUIDE.md`)."""
