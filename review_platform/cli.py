@@ -254,6 +254,9 @@ def command_nlp_evaluate(args: argparse.Namespace) -> int:
     settings, resources = _settings_and_resources()
     categoriser = resources.nlp.categoriser()
     print(f"model: {categoriser.model.name}@{categoriser.model_version}")
+    if categoriser.heads is None:
+        print("error: no trained heads for this encoder; run `review-platform nlp train` first", file=sys.stderr)
+        return 1
     figures = evaluate_in_use(categoriser, _training_data(args, settings))
     met = bars_met(figures)
     _print_figures(figures, met, args.json)

@@ -10,7 +10,6 @@ from review_platform.defs.alerts import build_alert_sensor
 from review_platform.defs.journal import build_journal_sensor
 from review_platform.defs.lake import raw_s3
 from review_platform.defs.nlp import categorised_reviews
-from review_platform.defs.nlp_model import nlp_model
 from review_platform.defs.privacy import anonymised_reviews
 from review_platform.defs.serving import SERVING_ASSETS
 from review_platform.defs.source import LandingIOManager, postgres_reviews
@@ -59,7 +58,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     if settings.alerts_enabled:
         sensors.append(build_alert_sensor(settings.ui_url))
     return dg.Definitions(
-        assets=[nlp_model, *ALL_ASSETS],
+        assets=ALL_ASSETS,
         asset_checks=freshness_checks,
         jobs=[review_pipeline],
         schedules=[daily_schedule],

@@ -32,6 +32,7 @@ def clean_source(embedded_postgres: PostgresResource) -> PostgresResource:
 def slack_api():
     """The base URL of a Slack Web API stand-in on localhost; `SlackStandIn.received` holds the calls."""
     SlackStandIn.received, SlackStandIn.refused, SlackStandIn.down_until = [], 0, 0.0
+    SlackStandIn.outage_s = 0.0
     server = ThreadingHTTPServer(("127.0.0.1", 0), SlackStandIn)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -9,14 +9,19 @@ from urllib.parse import parse_qs
 
 class SlackStandIn(BaseHTTPRequestHandler):
     """Answers every Web API method with ok, and records what it received; until `down_until` (a
-    `time.monotonic()` value) it answers 500 instead, as Slack does in an outage, and counts it in `refused`."""
+    `time.monotonic()` value) it answers 500 instead, as Slack does in an outage, and counts it in `refused`.
+    `outage_s` set instead starts such an outage at the next request, for that many seconds, however long the
+    platform takes to send one."""
 
     received: ClassVar[list[dict]] = []
     refused: ClassVar[int] = 0
     down_until: ClassVar[float] = 0.0
+    outage_s: ClassVar[float] = 0.0
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        if SlackStandIn.outage_s:
+            SlackStandIn.down_until, SlackStandIn.outage_s = time.monotonic() + SlackStandIn.outage_s, 0.0
         if time.monotonic() < SlackStandIn.down_until:
             SlackStandIn.refused += 1
             self.send_response(500)

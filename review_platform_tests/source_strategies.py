@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 from review_platform.contract import MAX_TEXT_CHARS, SOURCE_SCHEMA
 
 # Sized for a shared 2-core machine; frames of a megabyte of text are expected, not a health problem.
+# Derandomised: the same 150 examples on every machine, so CI judges the code, not the draw; a case a random run
+# finds becomes a named test (e.g. the known name-detection gap in test_anonymise_properties.py).
 PROPERTY_SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 DAY = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 INT32 = st.integers(-(2**31), 2**31 - 1)

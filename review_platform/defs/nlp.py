@@ -39,8 +39,7 @@ class CategoriseConfig(dg.Config):
     kinds={"pytorch", "huggingface", "parquet"},
     owners=["team:data-engineering"],
     metadata={"dagster/column_schema": table_schema(CATEGORISED_SCHEMA), "zone": "CURATED"},
-    # nlp_model: the trained heads it scores with (the promoted ones, else those shipped with the package).
-    deps=["anonymised_reviews", "nlp_model"],
+    deps=["anonymised_reviews"],
     check_specs=[
         daily_check("every_review_categorised", "categorised_reviews"),
         daily_check("no_pii_in_curated", "categorised_reviews"),

@@ -1,11 +1,12 @@
 """Topic, sentiment, language, relevance and a rating-mismatch flag for each review, from one embedding per review.
 
-Topics and sentiment come from labelled phrases in `taxonomy.yaml`, embedded once when the categoriser is built:
-a review's score for a label is the mean of its `top_k` best cosine similarities to that label's phrases (robust to
-one odd example, unlike the single nearest phrase), plus a small bonus per keyword (topics) or per polarity word of
-its language (sentiment, with negation). Softmax turns the scores into probabilities: the primary topic and the
-sentiment are the most probable labels and their scores are those probabilities. Nothing is trained, so editing
-the YAML is enough to add or refine a label; every row carries `model_version` = weights hash + taxonomy hash.
+With trained heads (`heads.py`, the `nlp_model` asset; the package ships a set), sentiment is the sentiment head's
+P(positive) against its calibrated neutral band, and each topic label the heads learned gets their probability
+and their calibrated secondary threshold. Without heads for this encoder, and for any taxonomy label they did not
+learn, labelled phrases in `taxonomy.yaml` score the review instead: a label's score is the mean of its `top_k`
+best cosine similarities to that label's phrases (robust to one odd example), plus a small bonus per keyword
+(topics) or per polarity word of its language (sentiment, with negation), through a softmax. Every row carries
+`model_version`: weights hash + taxonomy hash (+ heads version, learned labels, training days).
 
 A review with nothing readable (see `cleaning.NlpError`) is not sent to the model: it gets topic `other`,
 sentiment `neutral`, scores 0 and its `nlp_error`, and the partition carries on.

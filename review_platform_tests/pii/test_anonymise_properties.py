@@ -69,6 +69,16 @@ def test_dropping_values_never_raises_and_leaves_nothing_to_find(text: str | Non
     assert redacted is None if text is None else detect(redacted) == []
 
 
+@pytest.mark.xfail(
+    strict=True, reason="issue #15: a name after a glued word is missed, then found once its neighbours are dropped"
+)
+def test_known_gap_a_name_hidden_by_glued_values_is_found_only_on_a_second_pass() -> None:
+    # Found by hypothesis in a clean-clone CI run (2026-12-01); kept as the regression test of #15's detection work.
+    text = "Marie Dupont06 12 34 56 78my husband JeanThanks, Bianka Miksza."
+    redacted, _ = redact_text(text, RedactionConfig(default_operator=Drop()))
+    assert detect(redacted) == []
+
+
 @PROPERTY_SETTINGS
 @given(st.lists(st.tuples(stored_texts, stored_texts), max_size=80))
 def test_redacting_columns_keeps_every_row_in_place(pairs: list[tuple[str | None, str | None]]) -> None:
