@@ -35,6 +35,7 @@ def journal_entry(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dict[str,
     if partition is None:
         return None
     layers: dict[str, dict[str, Any]] = {}
+    model_version = None
     for key in LINEAGE:
         records = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=dg.AssetKey(key), asset_partitions=[partition]), limit=1
@@ -45,14 +46,10 @@ def journal_entry(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dict[str,
                 **{name: metadata[name].value for name in LAYER_FIGURES if name in metadata},
                 "run_id": records[0].run_id,
             }
+            if key == "categorised_reviews" and records[0].run_id == run.run_id and "model_version" in metadata:
+                model_version = metadata["model_version"].value
     mine = {key: layer for key, layer in layers.items() if layer["run_id"] == run.run_id}
     served = next((mine[name] for name in SERVING_ASSET_NAMES if name in mine), {})
-    categorised = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("categorised_reviews"), asset_partitions=[partition]), limit=1
-    ).records
-    model_version = None
-    if categorised and categorised[0].run_id == run.run_id:
-        model_version = categorised[0].asset_materialization.metadata.get("model_version")
     checks = [
         {
             "asset": evaluation.asset_key.to_user_string(),
@@ -74,7 +71,7 @@ def journal_entry(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dict[str,
         # What this run served; 0 when it stopped before serving (its `status` and `failures` say why).
         "reviews": int(served.get("rows_in", 0)),
         "rejected_reviews": int(served.get("rows_rejected", 0)),
-        "model_version": model_version.value if model_version is not None else None,
+        "model_version": model_version,
         "recorded_at": dt.datetime.now(dt.UTC),
         "layers": layers,
         "checks": checks,

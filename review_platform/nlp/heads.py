@@ -38,11 +38,16 @@ class SentimentHead:
     def positive_probability(self, embeddings: np.ndarray) -> np.ndarray:
         return _sigmoid(embeddings @ self.coef + self.intercept)
 
+    def label_of(self, positive_probability: np.ndarray) -> np.ndarray:
+        """Index into `SENTIMENT_LABELS`: negative below the band, positive from its top, neutral inside it."""
+        p = positive_probability
+        return np.where(p < self.negative_below, 0, np.where(p >= self.positive_from, 2, 1))
+
     def predict(self, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Label index into `SENTIMENT_LABELS` and its score: P(positive), P(negative), or for neutral how close
         the text is to undecided (1 at P = 0.5)."""
         p = self.positive_probability(embeddings)
-        label = np.where(p < self.negative_below, 0, np.where(p >= self.positive_from, 2, 1))
+        label = self.label_of(p)
         score = np.where(label == 2, p, np.where(label == 0, 1.0 - p, 1.0 - np.abs(2.0 * p - 1.0)))
         return label, score.astype(np.float32)
 

@@ -17,6 +17,7 @@ import polars as pl
 from sklearn.metrics import balanced_accuracy_score, f1_score, precision_recall_fscore_support
 
 from review_platform.nlp.categorise import ReviewCategoriser
+from review_platform.nlp.heads import SENTIMENT_LABELS
 from review_platform.nlp.training.data import sentiment_of_stars
 
 MIN_TEST_SUPPORT = 10
@@ -59,11 +60,7 @@ def sentiment_figures(
         figures[f"sentiment_balanced_accuracy_{language}"] = round(
             float(balanced_accuracy_score(truth[polar] == "positive", probability[polar] >= 0.5)), 4
         )
-        served = np.where(
-            probability < head.negative_below,
-            "negative",
-            np.where(probability >= head.positive_from, "positive", "neutral"),
-        )
+        served = np.array(SENTIMENT_LABELS)[head.label_of(probability)]
         figures[f"sentiment_served_balanced_accuracy_{language}"] = round(
             float(np.mean([(served[truth == label] == label).mean() for label in ("negative", "positive")])), 4
         )
