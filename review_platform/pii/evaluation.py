@@ -141,3 +141,15 @@ def evaluate(examples: Iterable[dict] | None = None, detector: Detect = detect) 
             else:
                 report.false_positives.append((p.type.value, text[p.start : p.end], text))
     return report
+
+
+def recall_table(groups: dict[str, list[dict]], detector: Detect = detect, types: Sequence[PiiType] = ()) -> str:
+    """Recall per type (columns) for each group of examples (rows, e.g. the values' locale), with the group's
+    precision of redacted characters: where the detectors hold and where they do not."""
+    types = list(types) or [t for t in RECALL_TARGETS]
+    rows = [f"{'group':<10}" + "".join(f"{t.value:>9}" for t in types) + f"{'chars P':>9}{'lines':>7}"]
+    for name, examples in groups.items():
+        report = evaluate(examples, detector)
+        cells = "".join(f"{report.per_type[t].recall:>9.3f}" if report.per_type[t].gold else f"{'-':>9}" for t in types)
+        rows.append(f"{name:<10}{cells}{report.char_precision:>9.3f}{report.lines:>7}")
+    return "\n".join(rows)
