@@ -242,6 +242,11 @@ def command_nlp_train(args: argparse.Namespace) -> int:
         bar.close()
     _print_figures(trained.heads.evaluation, trained.bars, args.json)
     print(f"heads {trained.heads.version} written to {trained.artefact}")
+    if trained.promoted:
+        from review_platform.defs.nlp_model import record_heads_in_use
+        from review_platform.ops.instance import dagster_instance
+
+        record_heads_in_use(dagster_instance(settings), settings.models_dir)  # the UI shows the model in use
     print("promoted: later runs categorise with them" if trained.promoted else "NOT promoted: a bar is missed")
     return 0 if trained.promoted else 1
 

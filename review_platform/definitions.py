@@ -10,13 +10,15 @@ from review_platform.defs.alerts import build_alert_sensor
 from review_platform.defs.journal import build_journal_sensor
 from review_platform.defs.lake import raw_s3
 from review_platform.defs.nlp import categorised_reviews
+from review_platform.defs.nlp_model import nlp_model
 from review_platform.defs.privacy import anonymised_reviews
 from review_platform.defs.serving import SERVING_ASSETS
 from review_platform.defs.source import LandingIOManager, postgres_reviews
 from review_platform.resources import build_resources
 from review_platform.settings import Settings, load_settings
 
-ALL_ASSETS = [postgres_reviews, raw_s3, anonymised_reviews, categorised_reviews, *SERVING_ASSETS]
+# One day of reviews, layer by layer: what the daily job, its schedule and the backfills materialise.
+DAILY_ASSETS = [postgres_reviews, raw_s3, anonymised_reviews, categorised_reviews, *SERVING_ASSETS]
 # The serving layers must hold yesterday's reviews by then (UTC), when analysts and front-ends start reading.
 SERVING_DEADLINE_CRON = "0 6 * * *"
 
@@ -36,7 +38,7 @@ with warnings.catch_warnings():
 review_pipeline = dg.define_asset_job(
     "review_pipeline",
     # Freshness is judged against the clock by its own sensor, not as part of loading a (possibly old) day.
-    selection=dg.AssetSelection.assets(*ALL_ASSETS) - dg.AssetSelection.checks(*freshness_checks),
+    selection=dg.AssetSelection.assets(*DAILY_ASSETS) - dg.AssetSelection.checks(*freshness_checks),
     description="Extract, keep, anonymise, categorise and serve one day of reviews.",
 )
 
@@ -58,7 +60,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     if settings.alerts_enabled:
         sensors.append(build_alert_sensor(settings.ui_url))
     return dg.Definitions(
-        assets=ALL_ASSETS,
+        # nlp_model (unpartitioned) is upstream of categorised_reviews but retrained on purpose, never nightly.
+        assets=[*DAILY_ASSETS, nlp_model],
         asset_checks=freshness_checks,
         jobs=[review_pipeline],
         schedules=[daily_schedule],

@@ -14,16 +14,29 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LINEAGE = ["postgres_reviews", "raw_s3", "anonymised_reviews", "categorised_reviews"]
 
 
-def test_six_assets_in_lineage_order_on_one_daily_partitioning():
+def test_six_daily_assets_in_lineage_order_and_the_model_upstream_of_categorisation():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert keys == {*LINEAGE, "snowflake_views", "mongo_collections"}
+    assert keys == {*LINEAGE, "snowflake_views", "mongo_collections", "nlp_model"}
     for upstream, downstream in itertools.pairwise(LINEAGE):
         assert dg.AssetKey(upstream) in graph.get(dg.AssetKey(downstream)).parent_keys
+    assert graph.get(dg.AssetKey("categorised_reviews")).parent_keys == {
+        dg.AssetKey("anonymised_reviews"),
+        dg.AssetKey("nlp_model"),
+    }
     for serving in ("snowflake_views", "mongo_collections"):
         assert graph.get(dg.AssetKey(serving)).parent_keys == {dg.AssetKey("categorised_reviews")}
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).partitions_def == daily_partitions
+        expected = None if key == dg.AssetKey("nlp_model") else daily_partitions
+        assert graph.get(key).partitions_def == expected
+
+
+def test_the_daily_job_never_trains_the_model_nor_judges_freshness():
+    job = defs.resolve_job_def("review_pipeline")
+    selected = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    assert selected == {*LINEAGE, "snowflake_views", "mongo_collections"}
+    checks = job.asset_layer.asset_graph.asset_check_keys
+    assert checks and not [key for key in checks if "freshness" in key.name or key.asset_key.path == ["nlp_model"]]
 
 
 def test_every_asset_has_a_blocking_error_check():

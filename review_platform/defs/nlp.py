@@ -39,7 +39,8 @@ class CategoriseConfig(dg.Config):
     kinds={"pytorch", "huggingface", "parquet"},
     owners=["team:data-engineering"],
     metadata={"dagster/column_schema": table_schema(CATEGORISED_SCHEMA), "zone": "CURATED"},
-    deps=["anonymised_reviews"],
+    # The heads come from nlp_model (promoted, else shipped), read by the nlp resource rather than as an input.
+    deps=["anonymised_reviews", "nlp_model"],
     check_specs=[
         daily_check("every_review_categorised", "categorised_reviews"),
         daily_check("no_pii_in_curated", "categorised_reviews"),

@@ -1,10 +1,9 @@
 """The categoriser's trained heads as an asset: trained from real labelled reviews, evaluated on their sealed test
 split, promoted for `categorised_reviews` only when its blocking checks pass.
 
-Unpartitioned and outside the daily job (retraining is a decision, not a nightly side effect). Not yet part of the
-platform's Definitions: with it there, the UI's "Materialize all" would also train it, which the browser tests do
-not cover yet. Materialised with `dg.materialize` (its tests) or, through the same code, `review-platform nlp
-train`. Until heads are promoted, those shipped with the package are used.
+Unpartitioned, upstream of `categorised_reviews` in the lineage, and outside the daily job: retraining is a decision,
+not a nightly side effect. Materialised from its asset page in the UI, or through the same code by `review-platform
+nlp train`. Until heads are promoted, those shipped with the package are used.
 """
 
 from pathlib import Path
@@ -12,12 +11,14 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from review_platform.nlp.heads import SHIPPED_HEADS, Heads, heads_in_use
 from review_platform.nlp.training.evaluate import MAX_SENTIMENT_TEST_REVIEWS
 from review_platform.nlp.training.train import SENTIMENT_REVIEWS_PER_SOURCE
 from review_platform.ops.nlp_model import train_evaluate_promote
 from review_platform.resources.lake import LakeResource
 from review_platform.resources.nlp import NlpResource
 
+ASSET_KEY = dg.AssetKey("nlp_model")
 CHECKS = {
     "sentiment_balanced_accuracy": ("sentiment_balanced_accuracy_en", "sentiment_balanced_accuracy_fr"),
     "topic_macro_f1": ("topic_macro_f1",),
@@ -91,14 +92,7 @@ def nlp_model(context: dg.AssetExecutionContext, config: NlpModelConfig, nlp: Nl
     )
     figures, bars = trained.heads.evaluation, config.bars()
     yield dg.MaterializeResult(
-        metadata={
-            "heads_version": trained.heads.version,
-            "promoted": trained.promoted,
-            "encoder": trained.heads.encoder,
-            "learned_topics": ", ".join(trained.heads.topics.labels),
-            "trained_days": ", ".join(trained.heads.trained_days) or "none",
-            **{name: float(value) for name, value in figures.items() if isinstance(value, float)},
-        },
+        metadata=model_metadata(trained.heads, promoted=trained.promoted),
         check_results=[
             dg.AssetCheckResult(
                 check_name=name,
@@ -111,3 +105,40 @@ def nlp_model(context: dg.AssetExecutionContext, config: NlpModelConfig, nlp: Nl
             for name, names in CHECKS.items()
         ],
     )
+
+
+def model_metadata(heads: Heads, promoted: bool) -> dict[str, object]:
+    """What the UI shows of a model: its version, encoder, learned labels, the days that trained it, its figures
+    on the sealed split."""
+    return {
+        "heads_version": heads.version,
+        "promoted": promoted,
+        "encoder": heads.encoder,
+        "learned_topics": ", ".join(heads.topics.labels),
+        "trained_days": ", ".join(heads.trained_days) or "none",
+        **{name: float(value) for name, value in heads.evaluation.items() if isinstance(value, float)},
+    }
+
+
+def record_heads_in_use(instance: dg.DagsterInstance, models_dir: Path | None) -> str | None:
+    """Record the heads `categorised_reviews` uses as `nlp_model`'s latest materialization, unless it already is:
+    the shipped heads on a fresh instance, or heads promoted by `review-platform nlp train`. Without it the UI
+    shows the model as never materialised and asks whether to materialise the daily assets anyway. Returns the
+    version recorded (None when nothing was)."""
+    path = heads_in_use(models_dir)
+    if path is None:
+        return None
+    heads = Heads.load(path)
+    latest = instance.get_latest_materialization_event(ASSET_KEY)
+    recorded = latest.asset_materialization.metadata.get("heads_version") if latest else None
+    if recorded is not None and recorded.value == heads.version:
+        return None
+    shipped = path == SHIPPED_HEADS
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(
+            ASSET_KEY,
+            description="the heads shipped with the package" if shipped else "heads promoted by `nlp train`",
+            metadata=model_metadata(heads, promoted=not shipped),
+        )
+    )
+    return heads.version

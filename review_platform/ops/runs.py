@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from review_platform.definitions import ALL_ASSETS, build_definitions
+from review_platform.definitions import DAILY_ASSETS, build_definitions
 from review_platform.defs.journal import journal_run
+from review_platform.defs.nlp_model import record_heads_in_use
 from review_platform.defs.reporting import LAYER_FIGURES
 from review_platform.errors import ServiceUnavailableError, first_line
 from review_platform.memory import release_freed_memory
 from review_platform.resources import build_resources
 from review_platform.settings import Settings
 
-LAYER_ORDER = [asset.key.to_user_string() for asset in ALL_ASSETS]
+LAYER_ORDER = [asset.key.to_user_string() for asset in DAILY_ASSETS]
 
 # The event log keeps every event for the UI; the terminal only shows warnings and errors.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -45,6 +46,7 @@ def run_partitions(
     resources `settings` describe."""
     job = build_definitions(settings).resolve_job_def("review_pipeline")
     mongo = build_resources(settings).mongo
+    record_heads_in_use(instance, settings.models_dir)
     runs = []
     for index, partition in enumerate(partitions, start=1):
         on_progress(index, len(partitions), partition, None)

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from review_platform.contract import ANONYMISED_SCHEMA, conform
-from review_platform.defs.nlp_model import nlp_model
+from review_platform.defs.nlp_model import nlp_model, record_heads_in_use
 from review_platform.nlp.categorise import ReviewCategoriser
-from review_platform.nlp.heads import SHIPPED_HEADS, Heads, heads_in_use
+from review_platform.nlp.heads import SHIPPED_HEADS, Heads, artefact_path, heads_in_use, promote
 from review_platform.nlp.model import MINILM, load_embedding_model
 from review_platform.nlp.taxonomy import Taxonomy
 from review_platform.nlp.training.data import LABELS_PATH, load_real_reviews, load_topic_labels, training_rows
@@ -169,3 +169,21 @@ def test_the_shipped_heads_belong_to_the_default_encoder_and_the_taxonomy():
     assert set(heads.topics.labels) == set(Taxonomy.load(None).labels)
     assert heads.trained_days == [] and heads.evaluation, "trained on the shipped data only, with its figures"
     assert LABELS_PATH.is_file()
+
+
+def test_the_heads_in_use_are_recorded_as_the_model_s_materialization_once_per_version(tmp_path: Path):
+    instance = dg.DagsterInstance.ephemeral()
+    models = tmp_path / "models"
+    shipped = Heads.load(SHIPPED_HEADS)
+    assert record_heads_in_use(instance, models) == shipped.version
+    assert record_heads_in_use(instance, models) is None, "already recorded: not again"
+    latest = instance.get_latest_materialization_event(dg.AssetKey("nlp_model")).asset_materialization
+    assert latest.metadata["heads_version"].value == shipped.version
+    assert latest.metadata["promoted"].value is False and "shipped" in latest.description
+
+    # Heads promoted later (another version) are recorded in their turn.
+    other = Heads(shipped.encoder, shipped.sentiment, shipped.topics, {"seed": 1}, shipped.evaluation)
+    promote(models, other.save(artefact_path(models, other)))
+    assert record_heads_in_use(instance, models) == other.version != shipped.version
+    latest = instance.get_latest_materialization_event(dg.AssetKey("nlp_model")).asset_materialization
+    assert latest.metadata["promoted"].value is True

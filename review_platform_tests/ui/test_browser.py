@@ -1,7 +1,7 @@
 """End to end through the Dagster UI: `dagster dev` on a demo state, driven by a real (Debian) Chromium.
 
-The lineage graph shows the six assets and their checks; one partition is materialised with the UI's own
-Materialize button and its run succeeds; an asset page shows the metadata the pipeline attaches. The screenshots
+The lineage graph shows the six daily assets and the model, with their checks; one partition is materialised with
+the Materialize button of the daily job's page and its run succeeds; an asset page shows the metadata the pipeline attaches. The screenshots
 land in docs/ (for the README) and, with failure evidence, in test-artifacts/ui/ (for CI).
 """
 
@@ -39,6 +39,7 @@ ASSETS = [
     "snowflake_views",
     "mongo_collections",
 ]
+MODEL_ASSET = "nlp_model"  # unpartitioned; the shipped heads, never trained here
 RUN_TIMEOUT_S = 300
 UI_TIMEOUT_MS = 60_000
 
@@ -146,7 +147,7 @@ def icon_button(page: Page, icon: str):
     return page.get_by_role("button").filter(has=page.get_by_role("img", name=icon, exact=True))
 
 
-def test_lineage_graph_shows_the_six_assets_and_their_checks(page: Page):
+def test_lineage_graph_shows_the_assets_and_their_checks(page: Page):
     with evidence_on_failure(page, "lineage"):
         page.goto("/asset-groups")
         expect(page.get_by_text("Global asset lineage")).to_be_visible()
@@ -171,17 +172,23 @@ def test_lineage_graph_shows_the_six_assets_and_their_checks(page: Page):
                 break
             icon_button(page, "zoom_in").click()  # still drawn as bare names: zoom in one step
 
-        for asset in ASSETS:
+        for asset in [*ASSETS, MODEL_ASSET]:
             expect(page.get_by_text(asset, exact=True).first).to_be_visible()
-        expect(asset_checks_rows).to_have_count(len(ASSETS))
-        # Every asset has checks, and they have run: "n / m Passed" on each node.
-        expect(page.get_by_text(re.compile(r"^\d+ / \d+ Passed$"))).to_have_count(len(ASSETS))
+        expect(asset_checks_rows).to_have_count(len(ASSETS) + 1)
+        # Every daily asset has checks, and they have run: "n / m Passed" (n > 0) on each of their nodes. The model
+        # is the shipped heads, recorded as materialised by the first run (so the daily job's Materialize does not
+        # warn of a missing upstream); its three checks run only when it is trained.
+        expect(page.get_by_text(re.compile(r"^[1-9]\d* / \d+ Passed$"))).to_have_count(len(ASSETS))
+        expect(page.get_by_text("0 / 3 Passed", exact=True)).to_have_count(1)
+        expect(page.get_by_text("Never materialized", exact=True)).to_have_count(0)
         save_screenshot(page, "lineage.png", docs=True)
 
 
 def test_materialize_one_partition_with_the_ui_button(page: Page, dagster_ui: DagsterDev, platform: Platform):
     with evidence_on_failure(page, "materialize"):
-        page.goto("/asset-groups")
+        # The daily job's page: its "Materialize all" is the day's six assets and their checks, neither the model's
+        # training nor the freshness checks (the global graph's button would include both).
+        page.goto("/locations/review_platform/jobs/review_pipeline")
         # Its accessible name starts with the icon's label ("materialization Materialize all…").
         page.get_by_role("button", name=re.compile(r"Materialize all")).click()
         dialog = page.get_by_role("dialog")
@@ -213,6 +220,13 @@ def test_materialize_one_partition_with_the_ui_button(page: Page, dagster_ui: Da
         expect(page.get_by_text("Success", exact=True).first).to_be_visible()
         expect(page.get_by_text("RUN_SUCCESS", exact=True)).to_be_visible()  # and its event log has loaded
         save_screenshot(page, "run.png")
+
+    run = dagster_ui.graphql(RUN_SELECTION, {"runId": run_id})["runOrError"]
+    assert run["jobName"] == "review_pipeline"
+    assert sorted(key["path"][0] for key in run["assetSelection"]) == sorted(ASSETS)
+    checks = {(check["assetKey"]["path"][0], check["name"]) for check in run["assetCheckSelection"]}
+    assert ("anonymised_reviews", "no_pii_past_raw") in checks
+    assert not [check for check in checks if "freshness" in check[1]], checks
 
     [day] = [entry for entry in status_report(platform.resources) if entry["partition"] == UI_DAY]
     assert day["problems"] == [], day
@@ -252,6 +266,13 @@ query ($partition: String!) {
 }
 """
 RUN_STATUS = "query ($runId: ID!) { runOrError(runId: $runId) { ... on Run { status } } }"
+RUN_SELECTION = """
+query ($runId: ID!) {
+  runOrError(runId: $runId) {
+    ... on Run { jobName assetSelection { path } assetCheckSelection { name assetKey { path } } }
+  }
+}
+"""
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
