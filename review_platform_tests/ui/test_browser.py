@@ -1,8 +1,9 @@
 """End to end through the Dagster UI: `dagster dev` on a demo state, driven by a real (Debian) Chromium.
 
 The lineage graph shows the six daily assets and the model, with their checks; one partition is materialised with
-the Materialize button of the daily job's page and its run succeeds; an asset page shows the metadata the pipeline attaches. The screenshots
-land in docs/ (for the README) and, with failure evidence, in test-artifacts/ui/ (for CI).
+the Materialize button of the daily job's page and its run succeeds (without freshness checks); an asset page shows
+the metadata the pipeline attaches. The screenshots land in docs/ (for the README) and, with failure evidence, in
+test-artifacts/ui/ (for CI).
 """
 
 from __future__ import annotations
