@@ -107,6 +107,37 @@ class EmailDetector(PatternDetector):
         return Entity(PiiType.EMAIL, start, end, 1.0)
 
 
+_AT_BRACKETED = r"\s?[\[({<]\s?(?:at|@|arobase)\s?[\])}>]\s?"
+_DOT_SPELLED = r"(?:\.|\s?[\[({]\s?(?:dot|point)\s?[\])}]\s?|\s(?:dot|point)\s)"
+# Top-level domains an address spelled out must end with, so that "at the shop dot" is not an address.
+_COMMON_TLDS = (
+    "com|net|org|info|biz|io|co|me|eu|fr|be|ch|lu|de|at|uk|ie|es|it|pt|nl|dk|se|no|fi|pl|cz|us|ca|au|br|in|jp"
+)
+
+
+class ObfuscatedEmailDetector(PatternDetector):
+    """E-mail addresses written to dodge scrapers: "marie.dupont[at]gmail.com", "jean (at) free (dot) fr",
+    "john dot doe at gmail dot com" (the spelled-out "at" form needs a spelled "dot" and a common domain)."""
+
+    name = "obfuscated_email"
+    types = frozenset({PiiType.EMAIL})
+    prefilter = r"(?i)[\[({<]\s?(?:at|arobase)\s?[\])}>]|\s(?:at|chez)\s[\w\-]+\s(?:dot|point)\s"
+    pattern = re.compile(
+        rf"(?i)(?<![\w.%+\-])(?:[\w.%+\-]{{1,64}}{_AT_BRACKETED}"
+        rf"|[\w%+\-]{{1,64}}(?:\s(?:dot|point)\s[\w%+\-]{{1,64}}){{0,4}}\s(?:at|chez)\s)"
+        rf"[\w\-]{{1,63}}(?:{_DOT_SPELLED}[\w\-]{{1,63}}){{0,4}}{_DOT_SPELLED}(?:{_COMMON_TLDS})(?![\w\-])"
+    )
+    skip_rejected = True
+    _bracketed = re.compile(rf"(?i){_AT_BRACKETED}")
+    _dot_spelled = re.compile(r"(?i)\s(?:dot|point)\s|[\[({]\s?(?:dot|point)")
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        value = match.group()
+        if not self._bracketed.search(value) and not self._dot_spelled.search(value):
+            return None  # "look at amazon.com": a spelled-out "at" needs a spelled-out "dot" too
+        return Entity(PiiType.EMAIL, match.start(), match.end(), 0.9)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Phone
 # ---------------------------------------------------------------------------------------------------------------
@@ -119,8 +150,8 @@ _PHONE_NANP = (
 _PHONE_INTL = rf"(?:\+|00)[1-9][0-9]{{0,3}}(?:{_SEP}?\(0\))?(?:{_SEP}\(?[0-9]{{1,10}}\)?){{1,6}}"
 _PHONE_COMPACT = r"\+[1-9][0-9]{7,14}"
 _PHONE_CUE = (
-    r"(?i:call|phone|tel|t[ée]l[ée]phone|text|reach|number|mobile|cell|whatsapp|fax|sms|appelez|appeler|"
-    r"portable|joindre|num[ée]ro)"
+    r"(?i:call|phone|t[ée]l|text|reach|number|mobile|cell|whatsapp|fax|sms|appelez|appeler|"
+    r"portable|joindre|joignable|num[ée]ro)"
 )
 
 
@@ -151,6 +182,94 @@ class PhoneDetector(PatternDetector):
         return Entity(PiiType.PHONE, start, end, 0.95)
 
 
+# Regions whose numbers written without a country code are looked for, in this order (the first valid reading
+# wins; written with +CC or 00CC, a number of any region is found). Europe and North America, where the shops
+# this platform serves sell; add a region here to read its local formats.
+PHONE_REGIONS = (
+    *("FR", "BE", "CH", "LU", "GB", "IE", "DE", "AT", "NL"),
+    *("ES", "IT", "PT", "DK", "SE", "NO", "FI", "PL", "US"),
+)
+
+
+class LibPhoneNumberDetector(PatternDetector):
+    """Numbers libphonenumber (`phonenumbers`) reads as valid: any region's in international form ("+46 70 123 45
+    67", "0046...", "(+33) 6 ..."), and `PHONE_REGIONS`' in national form when written the way phones are (a trunk
+    0 or digit groups: "07700 900123", "070.123.57.91", "(201) 555-7975"), or, bare and short ("780 6326",
+    "70123456"), right after a phone word. Each candidate digit run is matched in a small window, not the text."""
+
+    name = "libphonenumber"
+    types = frozenset({PiiType.PHONE})
+    # Seven digits at least (a short local number after a phone word), with what may stand between them.
+    prefilter = rf"[0-9](?:[{_SPACE}.\-()/]{{0,4}}[0-9]){{6}}"
+    pattern = re.compile(rf"(?<![\w+])(?:\(?\+|00)?[0-9(][0-9(){_SPACE}.\-/]{{5,24}}[0-9]")
+    required_chars = "0123456789"
+    _cue_before = PhoneDetector._cue_before
+    # Each candidate costs a matcher pass per region: past this many rejected ones in a text (digit soup, a
+    # hostile input), the rest is left to PhoneDetector's regular expressions, which cost linear time.
+    max_rejected = 32
+    _country_code_before = re.compile(r"\(?(?:\+|00)[1-9][0-9]{0,2}\)?[ \u00a0]?$")
+
+    def detect(self, text: str) -> list[Entity]:
+        if not any(c in text for c in self.required_chars):
+            return []
+        found: list[Entity] = []
+        rejected = 0
+        for match in self.pattern.finditer(text):
+            entity = self.validate(text, match)
+            if entity is not None:
+                found.append(entity)
+            else:
+                rejected += 1
+                if rejected > self.max_rejected:
+                    break
+        return found
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        return self._read(text, match, trimmed=False)
+
+    @staticmethod
+    def _plausible_national(raw: str, digits: int) -> bool:
+        """Without a phone word: 9 digits at least, grouped, or bare with a trunk 0 and at most 11 (a longer bare
+        run is as often a barcode or an order number)."""
+        if digits < 9:
+            return False
+        grouped = any(c in raw for c in f"{_SPACE}.-/()")
+        return grouped or (raw.startswith("0") and digits <= 11)
+
+    def _read(self, text: str, match: re.Match[str], trimmed: bool) -> Entity | None:
+        import phonenumbers
+
+        start, end = match.span()
+        digits = sum(c.isdigit() for c in match.group())
+        if not 7 <= digits <= 17:
+            return None
+        window = text[start:end]
+        cue = self._cue_before.search(text, max(0, start - 40), start) is not None
+        best: tuple[int, int, int] | None = None  # (digits, start, end) of the longest reading
+        for region in PHONE_REGIONS:
+            for found in phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID):
+                raw = found.raw_string
+                international = raw.lstrip("(").startswith(("+", "00"))
+                found_digits = sum(c.isdigit() for c in raw)
+                if found_digits < 7 or (best is not None and found_digits <= best[0]):
+                    continue
+                if not international and not cue and not self._plausible_national(raw, found_digits):
+                    continue
+                best = (found_digits, start + found.start, start + found.end)
+            if best is not None and best[0] == digits:
+                break  # a reading of the whole candidate: no other region can do better
+        if best is None:
+            # A digit glued on after the number ("... 53 78 2ème"): read the candidate without its last group.
+            last_gap = max(match.group().rfind(" "), match.group().rfind("."))
+            short_tail = last_gap > 0 and end - start - last_gap <= 3  # a group of one or two digits
+            shorter = self.pattern.match(text, start, start + last_gap) if short_tail else None
+            return self._read(text, shorter, trimmed=True) if shorter is not None and not trimmed else None
+        _, found_start, found_end = best
+        if prefix := self._country_code_before.search(text, max(0, found_start - 6), found_start):
+            found_start = prefix.start()  # "+46 (0)179 ...": the country code belongs to the number
+        return Entity(PiiType.PHONE, found_start, found_end, 0.9)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Payment card
 # ---------------------------------------------------------------------------------------------------------------
@@ -174,41 +293,55 @@ def ean13_valid(digits: str) -> bool:
 
 
 class CardDetector(PatternDetector):
-    """13-19 digit numbers written the way cards are (contiguous, 4-4-4-4[-3], or Amex 4-6-5) that pass Luhn.
+    """12-19 digit numbers written the way cards are (contiguous, groups of four with a shorter last one, or
+    4-6-4/4-6-5; the groups apart by a space, a dash or a dot) that pass Luhn.
 
-    Issuer ranges start with 2-6 (Mastercard 2/5, Amex and Diners 3, Visa 4, Discover and Maestro 6), and
-    13 digits only for Visa, which keeps Luhn's one-in-ten false pass on order numbers and barcodes down.
+    Issuer ranges keep Luhn's one-in-ten false pass on order numbers and barcodes down: Mastercard 2/5, Amex,
+    Diners and JCB 3, Visa 4, Discover and Maestro 6, JCB's 15-digit 1800 and 2131; 12 digits only for Maestro
+    (50, 56-69) and, bare, only after a word like "card" (a bare 12-digit run is as often a UPC barcode); 13 only
+    for Visa and Maestro.
     """
 
     name = "card"
     types = frozenset({PiiType.CARD})
-    prefilter = r"[0-9](?:[ \-]?[0-9]){12}"
+    prefilter = r"[0-9](?:[ \-.]?[0-9]){11}"
     # Glued to letters ("1Z..." parcel codes, "L1234...") a digit run is a code, not a card.
     pattern = re.compile(
-        r"(?<![0-9A-Za-z])(?:[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-]?[0-9]{1,3})?"
-        r"|[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{4,5}"
-        r"|[0-9]{13,19})(?![0-9A-Za-z])"
+        r"(?<![0-9A-Za-z.])(?:[0-9]{4}(?P<sep>[ \-.])[0-9]{4}(?:(?P=sep)[0-9]{4}){1,2}(?:(?P=sep)?[0-9]{1,4})?"
+        r"|[0-9]{4}[ \-.][0-9]{6}[ \-.][0-9]{4,5}"
+        r"|[0-9]{12,19})(?![0-9A-Za-z]|\.[0-9])"
     )
     _group = re.compile(r"[0-9]+")
     _cue_before = re.compile(
-        r"(?i:card|carte|visa|mastercard|amex|\bcb\b|credit|debit|débit|charged|paid|pay|payé|prélevé|refund|"
-        r"rembours)[^\n]{0,40}$"
+        r"(?i:card|carte|visa|mastercard|amex|maestro|\bcb\b|credit|debit|débit|charged|paid|pay|payé|prélevé|"
+        r"refund|rembours)[^\n]{0,40}$"
     )
+    required_chars = "0123456789"
 
     def _card_cue(self, text: str, match: re.Match[str]) -> bool:
         return self._cue_before.search(text, max(0, match.start() - 60), match.start()) is not None
 
-    required_chars = "0123456789"
+    @staticmethod
+    def _issuer_allows(digits: str) -> bool:
+        first, length = digits[0], len(digits)
+        maestro = digits[:2] == "50" or "56" <= digits[:2] <= "69"
+        if length == 12:
+            return maestro
+        if length == 13:
+            return first == "4" or maestro
+        if first == "1":
+            return length == 15 and digits.startswith("1800")
+        return first in "23456"
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
         groups = list(self._group.finditer(match.group()))
         # Longest first: a card followed by its CVV ("4111 ... 1111 123") is still the card.
         for k in range(len(groups), 0, -1):
             digits = "".join(g.group() for g in groups[:k])
-            if not 13 <= len(digits) <= 19 or digits[0] not in "23456" or len(set(digits)) == 1:
+            if not 12 <= len(digits) <= 19 or len(set(digits)) == 1 or not self._issuer_allows(digits):
                 continue
-            if len(digits) == 13 and (digits[0] != "4" or (ean13_valid(digits) and not self._card_cue(text, match))):
-                continue  # only Visa issued 13 digits; one that is also a valid EAN-13 needs a word like "card"
+            if len(digits) <= 13 and (k == 1 or ean13_valid(digits.zfill(13))) and not self._card_cue(text, match):
+                continue  # a bare 12-13 digit run, or a valid EAN/UPC, needs a word like "card"
             if luhn_valid(digits):
                 return Entity(PiiType.CARD, match.start(), match.start() + groups[k - 1].end(), 1.0)
         return None

@@ -2,13 +2,17 @@
 
 How a column is processed:
 
+0. the few rows holding invisible or look-alike characters (zero-width spaces, soft hyphens, full-width digits...)
+   are normalised (`normalise`), so that the detectors see "06\u200b12 34 56 78" as a phone number;
 1. polars evaluates every detector's `prefilter` (a regex in Rust, all detectors and columns in parallel), which
    marks the few rows that could hold personal data and which detectors to run on each;
 2. Python runs only those detectors, only on those rows: exact candidates, checksums (Luhn, mod-97), name
    heuristics; overlapping detections are merged (`merge_entities`: the union is redacted, the longest span
    names the type);
 3. each entity is replaced by its type's operator (typed placeholder by default), and the changed rows are
-   scanned again until nothing is found, so `find_pii` finds nothing in what `redact_texts` returns.
+   scanned again until nothing is found, so `find_pii` finds nothing in what `redact_texts` returns. Entities
+   found in normalised rows are mapped back to offsets into the original text, so the whole original value,
+   invisible characters included, is replaced.
 
 `detect` and `redact_text` do the same for one string, without polars.
 """
@@ -29,20 +33,25 @@ from review_platform.pii.detectors import (
     EmailDetector,
     IbanDetector,
     IpAddressDetector,
+    LibPhoneNumberDetector,
+    ObfuscatedEmailDetector,
     PhoneDetector,
     UrlDetector,
 )
 from review_platform.pii.entities import Entity, clean_text, merge_entities
 from review_platform.pii.names import NameDetector
+from review_platform.pii.normalise import Normalised, changing_chars_class, map_entities, normalise
 from review_platform.pii.operators import Operator, Placeholder, apply_operators, operator_from_name
 
 DEFAULT_DETECTORS: tuple[Detector, ...] = (
     EmailDetector(),
+    ObfuscatedEmailDetector(),
     UrlDetector(),
     IbanDetector(),
     CardDetector(),
     IpAddressDetector(),
     PhoneDetector(),
+    LibPhoneNumberDetector(),
     AddressDetector(),
     NameDetector(),
 )
@@ -138,18 +147,23 @@ def detect(
     """Personal data in `text`: disjoint entities with exact character offsets, sorted by start.
 
     Never raises on odd input: None or a non-string gives [], lone surrogates count as one character each.
+    The detectors see the text normalised (`normalise`); the offsets are into `text` itself.
     """
     clean = clean_text(text)
     if not clean:
         return []
+    normalised = normalise(clean)
     wanted = frozenset(types) if types is not None else None
     found = [
         entity
         for detector in (detectors if detectors is not None else DEFAULT_DETECTORS)
-        for entity in detector.detect(clean)
+        for entity in detector.detect(normalised.text)
         if wanted is None or entity.type in wanted
     ]
-    return merge_entities(found)
+    # Merged where the detectors saw them, so an invisible character cannot change which type wins; merged again
+    # once mapped back, since two spans splitting one NFKC expansion ("ﬁ" -> "fi") now share its character.
+    merged = merge_entities(found)
+    return merge_entities(map_entities(normalised, merged)) if normalised.changed else merged
 
 
 def redact_text(text: str | None, config: RedactionConfig | None = None) -> tuple[str | None, list[Entity]]:
@@ -175,10 +189,18 @@ def redact_text(text: str | None, config: RedactionConfig | None = None) -> tupl
 
 
 def _scan(texts: pl.Series, detectors: Sequence[Detector], types: frozenset[PiiType]) -> dict[int, list[Entity]]:
-    """Row position -> merged entities, for the rows of `texts` (a String series) where something is found."""
+    """Row position -> merged entities, for the rows of `texts` (a String series) where something is found.
+
+    Offsets are into the original texts, also for the rows the detectors saw normalised.
+    """
     n = texts.len()
     if n == 0:
         return {}
+    normalised = _normalise_rows(texts)
+    if normalised:
+        # The prefilters must see the normalised texts too: a zero-width space hides a phone number from them.
+        changed = list(normalised)
+        texts = texts.clone().scatter(changed, pl.Series([normalised[row].text for row in changed], dtype=pl.String))
     if n < _PREFILTER_MIN_ROWS and (texts.str.len_bytes().sum() or 0) < _PREFILTER_MIN_BYTES:
         flags = np.ones((n, len(detectors)), dtype=bool)
         flags[np.asarray(texts.is_null().to_numpy(), dtype=bool)] = False
@@ -211,7 +233,20 @@ def _scan(texts: pl.Series, detectors: Sequence[Detector], types: frozenset[PiiT
         batch = detector.detect_batch([candidates[j] or "" for j in selected])
         for j, entities in zip(selected, batch, strict=True):
             per_row[j].extend(e for e in entities if e.type in types)
-    return {int(rows[j]): merge_entities(entities) for j, entities in enumerate(per_row) if entities}
+    found = {int(rows[j]): merge_entities(entities) for j, entities in enumerate(per_row) if entities}
+    if normalised:  # back to offsets into the original texts, as `detect` does
+        for row in normalised.keys() & found.keys():
+            found[row] = merge_entities(map_entities(normalised[row], found[row]))
+    return found
+
+
+def _normalise_rows(texts: pl.Series) -> dict[int, Normalised]:
+    """Row position -> normalised text, for the rows whose text normalisation changes (usually none), found in
+    one vectorised pass."""
+    rows = np.flatnonzero(texts.str.contains(changing_chars_class()).fill_null(False).to_numpy())
+    if rows.size == 0:
+        return {}
+    return {int(row): normalise(text) for row, text in zip(rows.tolist(), texts.gather(rows).to_list(), strict=True)}
 
 
 def _redact_series(series: pl.Series, config: RedactionConfig, counts: dict[PiiType, np.ndarray]) -> pl.Series:

@@ -279,3 +279,59 @@ def test_every_detector_reports_only_its_types_and_exact_offsets():
     for detector in detectors:
         assert all(e.type in detector.types for e in detector.detect(text))
         assert all(0.0 < e.score <= 1.0 for e in detector.detect(text))
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("call (+33) 6 12 34 56 78 tonight", "(+33) 6 12 34 56 78"),
+        ("ring 07700 900123 after six", "07700 900123"),
+        ("Sweden: +46 (0)70 123 45 67", "+46 (0)70 123 45 67"),
+        ("my number is 780 6326", "780 6326"),
+        ("tél. 070.123.57.91", "070.123.57.91"),
+        ("joignable au 512341332 le soir", "512341332"),
+        ("appelez-moi au 0121 234 8302", "0121 234 8302"),
+        ("0046 70 123 45 67 is my mobile", "0046 70 123 45 67"),
+        ("le (+33) 6 12 34 53 78 2ème roman", "(+33) 6 12 34 53 78"),
+    ],
+)
+def test_phones_of_many_regions_and_formats_are_found_whole(text: str, value: str):
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [(PiiType.PHONE, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Order #4829301 arrived", "ref. 12345678 lot 4", "paid €12.50 on 12/03/2024", "size 38, 34B", "lot 612345678"],
+)
+def test_order_numbers_prices_and_dates_are_not_phones(text: str):
+    assert [e for e in detect(text) if e.type is PiiType.PHONE] == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("write marie.dupont[at]gmail.com please", "marie.dupont[at]gmail.com"),
+        ("mail: jean (at) free (dot) fr", "jean (at) free (dot) fr"),
+        ("john dot doe at gmail dot com", "john dot doe at gmail dot com"),
+        ("contact koehler [at] example.org", "koehler [at] example.org"),
+    ],
+)
+def test_obfuscated_emails_are_found(text: str, value: str):
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [(PiiType.EMAIL, value)]
+
+
+def test_a_spelled_out_at_needs_a_spelled_out_dot():
+    assert detect("I had a look at amazon.com and at the shop dot") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["4111.1111.1111.1111", "4222 2222 2222 2", "3056 9309 0259 04", "6759 6498 2648", "1800 414913 59333"],
+)
+def test_cards_with_any_separator_and_issuer_lengths_are_found(value: str):
+    text = f"charged on card {value} twice"
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [(PiiType.CARD, value)]
+
+
+def test_a_bare_twelve_digit_barcode_is_not_a_card():
+    assert detect("barcode 036000291452 on the box") == []

@@ -82,7 +82,10 @@ def test_vectorised_path_equals_text_by_text(demo_texts, eval_texts):
     out = redact_texts(frame, ["text"])
     expected = [redact_text(text) for text in frame["text"].to_list()]
     assert out["text"].to_list() == [text for text, _ in expected]
-    assert out[COUNT_COLUMN].to_list() == [len(entities) for _, entities in expected]
+    # Counts include what a re-scan finds once neighbours are redacted (redact_text reports the first pass only):
+    # one-row frames skip the prefilter, so they are the text-by-text reference.
+    one_by_one = [redact_texts(frame.slice(i, 1), ["text"])[COUNT_COLUMN][0] for i in range(frame.height)]
+    assert out[COUNT_COLUMN].to_list() == one_by_one
     small = redact_texts(frame.head(20), ["text"])
     assert small.equals(out.head(20))
 
