@@ -3,7 +3,7 @@
 Each sample is one real review (`shared/data/reviews`: English clothing, French books) with one to three values of
 a single locale put in at a random place (start, between sentences, end, or mid-sentence), in one of many formats
 and cases, sometimes after a carrier phrase and sometimes bare. Locales: `LOCALES` (Faker's name, address, e-mail,
-card and IBAN tables of each) and phones from `phonenumbers`' example numbers of `PHONE_REGIONS`, their last
+card and IBAN tables of each) and phones from `phonenumbers`' example numbers of each locale's country, their last
 digits redrawn while still valid. Names come from Faker's locales other than the name detector's own lexicon
 (en_US, fr_FR) as well as from those two, and the report says which. One sample in seven carries look-alikes that
 must stay (order numbers, SKUs, prices, tracking codes, dates, brand and celebrity names).
@@ -44,20 +44,6 @@ LOCALES = {
     "pt_PT": "pt",
 }
 LEXICON_LOCALES = frozenset({"en_US", "fr_FR"})
-# Region whose phone numbers go with each locale.
-PHONE_REGIONS = {
-    "en_US": "US",
-    "en_GB": "GB",
-    "fr_FR": "FR",
-    "de_DE": "DE",
-    "es_ES": "ES",
-    "it_IT": "IT",
-    "nl_NL": "NL",
-    "pl_PL": "PL",
-    "da_DK": "DK",
-    "sv_SE": "SE",
-    "pt_PT": "PT",
-}
 INSERTED_TYPES = (PiiType.PERSON, PiiType.ADDRESS, PiiType.PHONE, PiiType.EMAIL, PiiType.CARD, PiiType.IBAN)
 
 # Carrier phrases, some with the cues people really use and some without any ("{}" is the value).
@@ -279,8 +265,9 @@ def _insert(rng: random.Random, text: str, piece: str, taken: list[dict]) -> tup
 
 def _value(rng: random.Random, pii_type: PiiType, locale: str, fake: Faker) -> tuple[str, str]:
     if pii_type is PiiType.PHONE:
-        return _phone(rng, PHONE_REGIONS[locale])
-    return VALUE_MAKERS[pii_type](rng, fake)
+        return _phone(rng, locale.split("_")[1])  # the locale's country: en_GB -> GB
+    value, fmt = VALUE_MAKERS[pii_type](rng, fake)
+    return value.strip(), fmt  # some locales' street addresses end with a space, which is not the value
 
 
 def build_inserted_set(reviews: list[tuple[str, str, str, str]], seed: int = SEED) -> list[InsertedSample]:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from review_platform.pii.entities import Entity, clean_text, merge_entities
+from review_platform.pii.normalise import map_entities, normalise
 from review_platform.pii.operators import apply_operators
 from review_platform.pii.redact import DEFAULT_CONFIG, RedactionConfig, redact_text
 
@@ -43,10 +44,14 @@ def _read(line: str | bytes) -> str | dict:
 
 def _anonymise_batch(texts: list[str], config: RedactionConfig) -> list[tuple[str, list[Entity]]]:
     detectors = config.detectors
-    per_detector = [detector.detect_batch(texts) for detector in detectors]
+    # The detectors read the normalised texts, as `redact.detect` does; entities are mapped back to the input.
+    normalised = [normalise(text) for text in texts]
+    per_detector = [detector.detect_batch([n.text for n in normalised]) for detector in detectors]
     out = []
     for i, text in enumerate(texts):
         entities = merge_entities(e for found in per_detector for e in found[i] if e.type in config.types)
+        if normalised[i].changed:
+            entities = merge_entities(map_entities(normalised[i], entities))
         redacted = apply_operators(text, entities, config.operators, config.default_operator)
         if entities:
             # Anything redacting brought together is redacted too, as redact_texts does.

@@ -312,3 +312,14 @@ def test_inserted_invisible_characters_change_only_the_offsets(text: str, insert
     column = pl.Series([polluted, text, *["Nice lamp."] * _PREFILTER_MIN_ROWS], dtype=pl.String)
     scanned = _scan(column, DEFAULT_DETECTORS, frozenset(PiiType))
     assert scanned.get(0, []) == found and scanned.get(1, []) == detect(text)
+
+
+def test_the_json_lines_anonymiser_sees_through_invisible_characters_too():
+    import json
+
+    from review_platform.pii.json_lines import anonymise_json_lines
+
+    lines = [json.dumps({"text": "tel 06\u200b12 34 56 78 ou marie\u200b.dupont@gmail.com"})]
+    [out] = [json.loads(line) for line in anonymise_json_lines(lines)]
+    assert out["text"] == "tel <PHONE> ou <EMAIL>"
+    assert [entity["type"] for entity in out["entities"]] == ["PHONE", "EMAIL"]
