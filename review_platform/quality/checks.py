@@ -122,16 +122,28 @@ def accepted_rows_valid(frame: pl.DataFrame, required: list[str]) -> CheckOutcom
     )
 
 
-def no_leaking_rows(leaking: pl.DataFrame, total: int, id_column: str = "review_id") -> CheckOutcome:
-    """Passes when the PII detectors find nothing; otherwise names a few offending ids, never the values."""
-    if leaking.is_empty():
-        return CheckOutcome(True, f"no detectable PII in {total} rows", {"rows_scanned": total, "rows_with_pii": 0})
-    sample = leaking.get_column(id_column).head(5).to_list()
+def no_leaking_rows(
+    leaking: pl.DataFrame, total: int, id_column: str = "review_id", buyer_values: pl.DataFrame | None = None
+) -> CheckOutcome:
+    """Passes when the PII detectors find nothing and no buyer's own value is found verbatim (`buyer_values`:
+    `pii.guard.rows_with_buyer_values`); otherwise names a few offending ids and the kinds found, never the values."""
+    known = buyer_values if buyer_values is not None else pl.DataFrame({id_column: [], "kinds": []})
+    ids = sorted({*leaking.get_column(id_column).to_list(), *known.get_column(id_column).to_list()})
+    metadata = {"rows_scanned": total, "rows_with_pii": len(ids), "rows_with_buyer_values": known.height}
+    if not ids:
+        return CheckOutcome(True, f"no detectable PII in {total} rows", metadata)
+    kinds = sorted({kind for found in known.get_column("kinds").to_list() for kind in found.split(",")})
+    own = (
+        f"; {known.height} hold the buyer's own {'/'.join(k.lower() for k in kinds)} verbatim, which the detectors "
+        "missed"
+        if known.height
+        else ""
+    )
     return CheckOutcome(
         False,
-        f"{leaking.height} of {total} rows still contain detectable PII (review ids {sample}); nothing was "
+        f"{len(ids)} of {total} rows still contain personal data (review ids {ids[:5]}){own}; nothing was "
         "published past RAW. Extend the detectors in review_platform/pii, then re-run the partition.",
-        {"rows_scanned": total, "rows_with_pii": leaking.height},
+        {**metadata, **({"buyer_value_kinds": ", ".join(kinds)} if kinds else {})},
     )
 
 

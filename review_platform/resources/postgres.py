@@ -70,6 +70,9 @@ class PostgresResource(dg.ConfigurableResource):
     # The extract reads with this role's rights only (sql/source_roles.sql); empty to skip, e.g. when the
     # login user already is a least-privilege one.
     extract_role: str = "review_ingestion"
+    # The leak guard reads the day's buyers' own names, e-mails and phones with this role's rights only
+    # (column grants on customer); empty to use the login user's.
+    guard_role: str = "review_guard"
 
     def connection_uri(self) -> str:
         if self.url:
@@ -173,6 +176,35 @@ class PostgresResource(dg.ConfigurableResource):
             pl.col("created_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC"),
             pl.col("buyer_has_orders").cast(pl.Boolean),
         )
+
+    def buyer_contacts(self, buyer_ids: list[int]) -> pl.DataFrame:
+        """The names, e-mails and phones of `buyer_ids` only (`pii.guard.BUYER_COLUMNS`), read with the guard's
+        role, for the leak guard to compare in memory; never written anywhere."""
+        from review_platform.pii.guard import BUYER_COLUMNS
+
+        schema = {"buyer_id": pl.Int64(), **{column: pl.String() for column in BUYER_COLUMNS[1:]}}
+        if not buyer_ids:
+            return pl.DataFrame(schema=schema)
+        query = sql.SQL("SELECT {} FROM customer WHERE buyer_id = ANY(%s)").format(
+            sql.SQL(", ").join(sql.Identifier(column) for column in BUYER_COLUMNS)
+        )
+        with self.connect() as conn:
+            try:
+                if self.guard_role:
+                    conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(self.guard_role)))
+                rows = conn.execute(query, [buyer_ids]).fetchall()
+            except psycopg.errors.InsufficientPrivilege:
+                raise SourceSchemaError(
+                    f"the leak guard's role {self.guard_role or 'of the login user'} cannot read the buyers' "
+                    "contact columns; apply review_platform/sql/source_roles.sql (or grant SELECT (buyer_id, fname, "
+                    "lname, email, phone) ON customer to it), then re-run the partition: nothing was written for it."
+                ) from None
+            except psycopg.OperationalError as error:
+                raise SourceUnavailableError(
+                    f"the connection to PostgreSQL broke while the leak guard read ({type(error).__name__}); "
+                    "nothing was written for this partition: re-run it once the database is back."
+                ) from None
+        return pl.DataFrame(rows, schema=schema, orient="row")
 
     def count_orders(self, start: dt.datetime, end: dt.datetime) -> int:
         """The orders the extract reads for one window: those behind its reviews (the buyer ordered the product

@@ -97,3 +97,49 @@ def _without_emails(config):
 
 def _guard_with_every_detector(find_pii, full_config):
     return lambda frame, columns, _config=None: find_pii(frame, columns, full_config)
+
+
+def test_the_buyers_own_values_are_caught_verbatim_when_every_detector_misses_them(tmp_path, monkeypatch):
+    """Fault injection: the redactor and the guard's detectors are all removed, so only the guard's second line,
+    the exact search for the day's buyers' own names, e-mails and phones, can see what 20 reviews were given."""
+    import dagster as dg
+
+    from review_platform.defs import privacy
+    from review_platform.pii.redact import RedactionConfig
+
+    monkeypatch.setattr(
+        privacy.RedactionConfig, "from_options", classmethod(lambda cls, *args, **kwargs: RedactionConfig(detectors=()))
+    )
+    platform = make_platform(monkeypatch, tmp_path)
+    platform.seed(DAY, 120)
+    with platform.resources.postgres.connect() as conn:
+        planted = conn.execute(
+            """UPDATE review r SET r_desc = concat_ws(' ', r.r_desc, CASE
+                   WHEN r.review_id %% 3 = 0 THEN 'merci ' || lower(c.fname || ' ' || c.lname)
+                   WHEN r.review_id %% 3 = 1 OR c.phone IS NULL THEN 'écrivez à ' || upper(c.email)
+                   ELSE 'tél. ' || regexp_replace(c.phone, '(\\d\\d)', '\\1 ', 'g') END)
+               FROM customer c
+               WHERE c.buyer_id = r.buyer_id AND r.review_id IN (
+                   SELECT review_id FROM review WHERE created_at::date = %s ORDER BY review_id LIMIT 20)
+               RETURNING r.review_id""",
+            [DAY],
+        ).fetchall()
+        conn.commit()
+    assert len(planted) == 20
+    [run] = platform.run([DAY.isoformat()])
+    assert not run.success
+    [evaluation] = [
+        record.event_log_entry.dagster_event.event_specific_data
+        for record in platform.instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+        if record.event_log_entry.dagster_event.event_specific_data.check_name == "no_pii_past_raw"
+    ]
+    assert evaluation.passed is False and evaluation.severity is dg.AssetCheckSeverity.ERROR
+    assert evaluation.metadata["rows_with_buyer_values"].value == 20, "every planted row, and no other"
+    assert "buyer's own" in evaluation.description
+    with platform.resources.postgres.connect() as conn:
+        values = conn.execute("SELECT fname, lname, email, phone FROM customer").fetchall()
+    shown = evaluation.description + str({name: value.value for name, value in evaluation.metadata.items()})
+    assert not [value for row in values for value in row if value and len(value) > 3 and value in shown]
+    assert platform.resources.lake.read_manifest(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY))) is None
