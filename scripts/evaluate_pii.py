@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-set", type=Path, default=EVAL_SET)
     parser.add_argument("--show-errors", action="store_true", help="print every miss and false positive")
     parser.add_argument("--model", type=Path, help="local token-classification model folder for names")
+    parser.add_argument("--spacy", action="store_true", help="add spaCy's English and French name pipelines")
     parser.add_argument("--real-data", type=Path, help="shared/data/reviews: score the inserted-value set instead")
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     args = parser.parse_args(argv)
@@ -39,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.model:
         from review_platform.pii.model import TransformersNameDetector
 
-        detectors = (*DEFAULT_DETECTORS, TransformersNameDetector(args.model))
+        detectors = (*detectors, TransformersNameDetector(args.model))
+    if args.spacy:
+        from review_platform.pii.ner import SpacyNameDetector
+
+        detectors = (*detectors, SpacyNameDetector())
 
     if args.real_data:
         return evaluate_real(args.real_data, args.split, detectors, args.show_errors)

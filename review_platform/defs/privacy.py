@@ -37,6 +37,9 @@ class AnonymiseConfig(dg.Config):
     pii_operators: dict[str, str] = Field(default_factory=dict)
     # A local token-classification model that also finds person names (never downloaded); empty for none.
     name_model_path: str = ""
+    # spaCy's small English and French pipelines also look for person names (pii/ner.py): recall on names of
+    # unseen locales 0.38 -> 0.75, at a tenth of the anonymiser's speed and more celebrities redacted (README).
+    spacy_names: bool = False
 
 
 @dg.asset(
@@ -72,7 +75,10 @@ def anonymised_reviews(
     partition = context.partition_key
     raw = lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, partition))
     redaction = RedactionConfig.from_options(
-        config.pii_operators, hash_key=pseudonym_key.secret(), name_model_path=config.name_model_path or None
+        config.pii_operators,
+        hash_key=pseudonym_key.secret(),
+        name_model_path=config.name_model_path or None,
+        spacy_names=config.spacy_names,
     )
     anonymised, rejected, redactions = anonymise_extract_with_report(
         raw, pseudonym_key.secret(), dt.date.fromisoformat(partition), redaction

@@ -97,11 +97,13 @@ class RedactionConfig:
         hash_key: bytes | None = None,
         types: Iterable[str] | None = None,
         name_model_path: str | None = None,
+        spacy_names: bool = False,
     ) -> RedactionConfig:
         """A config from plain strings, as a config file, Dagster config or CLI flags give them.
 
         `operators` maps a type ("EMAIL", or "*" for the default) to "placeholder", "mask", "hash" or "drop";
-        "hash" needs `hash_key`. `name_model_path` adds a local token-classification model for names.
+        "hash" needs `hash_key`. `name_model_path` adds a local token-classification model for names;
+        `spacy_names` adds spaCy's small English and French pipelines (`pii.ner`).
         """
         chosen: dict[PiiType, Operator] = {}
         default: Operator = Placeholder()
@@ -115,7 +117,11 @@ class RedactionConfig:
         if name_model_path:
             from review_platform.pii.model import TransformersNameDetector
 
-            detectors = (*DEFAULT_DETECTORS, TransformersNameDetector(name_model_path))
+            detectors = (*detectors, TransformersNameDetector(name_model_path))
+        if spacy_names:
+            from review_platform.pii.ner import SpacyNameDetector
+
+            detectors = (*detectors, SpacyNameDetector())
         selected = frozenset(PiiType(t.upper()) for t in types) if types is not None else frozenset(PiiType)
         return cls(operators=chosen, default_operator=default, types=selected, detectors=detectors)
 

