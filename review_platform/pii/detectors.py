@@ -632,3 +632,84 @@ class AddressDetector(PatternDetector):
         if not named:
             return None
         return Entity(PiiType.ADDRESS, match.start(), end, 0.85)
+
+
+# Streets written name first, number after, the way most of continental Europe writes them: a word ending in a
+# street word ("Hauptstraße 12", "Petersborgvej 68", "Kerkstraat 5", "Storgatan 12", "Cox Orange Allé 2"), or a
+# street word then its name ("Calle Mayor 5", "Via Roma, 12", "Rua Augusta 100", "ul. Długa 5/3", "Praça Irmã
+# Lúcia, S/N"); then the flat, and a postcode with its town, in the shapes those countries use.
+_STREET_ENDINGS = (
+    "straße|strasse|str\\.|weg|gasse|allee|allé|platz|ring|damm|ufer|steig|pfad|chaussee|markt|"
+    "straat|laan|plein|gracht|kade|dijk|singel|hof|steeg|pad|baan|"
+    "gatan|vägen|väg|gränd|torget|stigen|gade|vej|stræde|torv|veien|gata|gate"
+)
+_STREET_WORDS = (
+    "calle|c/|c\\.|avenida|avda\\.|paseo|plaza|camino|carretera|ronda|travesía|travesia|glorieta|pasaje|rambla|"
+    "urbanización|urbanizacion|cañada|callejón|cuesta|acceso|pasadizo|vial|via|viale|piazza|piazzale|corso|largo|vicolo|strada|stretto|"
+    "contrada|borgo|incrocio|canale|rotonda|rua|r\\.|travessa|praça|praca|alameda|estrada|avenida|av|beco|"
+    "ul\\.|ulica|al\\.|aleja|pl\\.|plac|os\\.|osiedle"
+)
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]*|de|del|de la|di|da|do|dos|das|della|delle|dei|e|y|i)"
+_HOUSE_NUMBER = r"(?:[0-9]{1,4}[A-Za-z]?(?:[/\-][0-9]{1,4}[A-Za-z]?)?|S/N|s/n)"
+_UNIT = (
+    r"(?:[ ]?,?[ ]+|,[ ]*)(?:(?i:apt|apartment|appartamento|app\.|suite|flat|unit|piso|piano|puerta|planta|andar|"
+    r"lok\.|m\.|bât\.|"
+    r"bat\.|étage|etage|escalera|esc\.|puerta|interno|int\.|scala)[ .]*[0-9A-Za-z]{0,4}(?:,[ ]*[0-9]{1,2}e[ ]étage)?"
+    r"|[0-9]{1,2}[ºª°][ ]?[A-Za-z]?)"
+)
+_POSTCODE_TOWN = (
+    r"(?:,?[ ]+|,[ ]*)"
+    r"(?:[0-9]{5}|[0-9]{4}[ ]?[A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}|[0-9]{3}[ ][0-9]{2}|[0-9]{4})"
+    r",?[ ]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*(?:[ \-](?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*|de|da|do|dos|di|del|la)){0,4}"
+    r"(?:[ ]\([A-Z]{2}\))?"
+    r"|,[ ]*[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*(?:[ ][A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*){0,2},[ ]*[0-9]{4,5}(?![0-9])"
+)
+
+
+class NameFirstAddressDetector(PatternDetector):
+    """Street addresses written name first, number after (see the comment above): German, Dutch, Nordic, Spanish,
+    Italian, Portuguese and Polish shapes, with a flat and a postcode and town when they follow."""
+
+    name = "address_name_first"
+    types = frozenset({PiiType.ADDRESS})
+    prefilter = (
+        rf"(?i:{_STREET_ENDINGS})\.?,?[{_SPACE}]+[0-9]"
+        rf"|(?i:{_STREET_WORDS})[{_SPACE}]+[A-ZÀ-ÖØ-ÞĀ-Ž]"
+    )
+    pattern = re.compile(
+        rf"(?<![\w.])(?:(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*[ ]){{0,3}}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*?(?i:{_STREET_ENDINGS})"
+        rf"|(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*[ ]){{1,3}}(?i:{_STREET_ENDINGS})"
+        rf"|(?i:{_STREET_WORDS})(?:[ ]{_NAME_WORD}){{1,5}}?)"
+        rf",?[ ]+{_HOUSE_NUMBER}(?![\w/])"
+        rf"(?:{_UNIT}){{0,3}}(?:{_POSTCODE_TOWN})?"
+    )
+    skip_rejected = True
+
+    # A sentence's first word is capitalised too: "The Ring 3", "Die Allee 4" are not streets.
+    _not_a_name = frozenset(_words("The A An My Our This That La Le Les Der Die Das Den El Il Lo De Het Een Un Una"))
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        if match.group().split(" ", 1)[0] in self._not_a_name:
+            return None
+        return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.85)
+
+
+class AddressUnitDetector(PatternDetector):
+    """The flat, suite or floor that follows a street address ("…, Apt. 33", "… Suite 17", "…, Bât. B, 15e
+    étage"): found on its own and starting at its comma, so it joins the street found by another detector."""
+
+    name = "address_unit"
+    types = frozenset({PiiType.ADDRESS})
+    prefilter = r"(?i:apt|apartment|appartamento|suite|flat|unit|piso|bât|bat\.|étage)[ .]*[0-9A-Za-z]"
+    pattern = re.compile(
+        r"(?<=[\w.])(?:[ ]?,[ ]*|[ ]+)(?:(?i:apt\.?|apartment|appartamento|suite|flat|unit|piso|piano|puerta)[ ]?#?"
+        r"[0-9]{1,4}[A-Za-z]?"
+        r"|(?i:bât\.|bat\.)[ ][A-Z](?:,[ ]*[0-9]{1,2}e[ ]étage)?)(?![\w])"
+    )
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        # Only right after something that ends like an address: a house number, a street word or a town.
+        before = text[max(0, match.start() - 40) : match.start()]
+        if not re.search(r"(?:[0-9]|[A-ZÀ-Þ][\w'’\-]+)$", before):
+            return None
+        return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.7)

@@ -28,12 +28,14 @@ import polars as pl
 from review_platform.contract import PiiType
 from review_platform.pii.detectors import (
     AddressDetector,
+    AddressUnitDetector,
     CardDetector,
     Detector,
     EmailDetector,
     IbanDetector,
     IpAddressDetector,
     LibPhoneNumberDetector,
+    NameFirstAddressDetector,
     ObfuscatedEmailDetector,
     PhoneDetector,
     UrlDetector,
@@ -53,6 +55,8 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
     PhoneDetector(),
     LibPhoneNumberDetector(),
     AddressDetector(),
+    NameFirstAddressDetector(),
+    AddressUnitDetector(),
     NameDetector(),
 )
 

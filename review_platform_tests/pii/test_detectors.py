@@ -15,7 +15,7 @@ from review_platform.pii.detectors import (
     iban_valid,
     luhn_valid,
 )
-from review_platform.pii.redact import detect
+from review_platform.pii.redact import detect, redact_text
 
 
 def found(text: str, pii_type: PiiType | None = None) -> list[str]:
@@ -335,3 +335,33 @@ def test_cards_with_any_separator_and_issuer_lengths_are_found(value: str):
 
 def test_a_bare_twelve_digit_barcode_is_not_a_card():
     assert detect("barcode 036000291452 on the box") == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("I live at Hauptstraße 12, 10115 Berlin now", "Hauptstraße 12, 10115 Berlin"),
+        ("ship to Calle Mayor 5, 28013 Madrid please", "Calle Mayor 5, 28013 Madrid"),
+        ("Kerkstraat 5, 1017 GB Amsterdam", "Kerkstraat 5, 1017 GB Amsterdam"),
+        ("adres: ul. Długa 5/3, 00-950 Warszawa", "ul. Długa 5/3, 00-950 Warszawa"),
+        ("Via Roma, 12, 00184 Roma (RM)", "Via Roma, 12, 00184 Roma (RM)"),
+        ("Rua Augusta 100, 1100-053 Lisboa", "Rua Augusta 100, 1100-053 Lisboa"),
+        ("Storgatan 12, 111 22 Stockholm", "Storgatan 12, 111 22 Stockholm"),
+        ("Vesterbrogade 3", "Vesterbrogade 3"),
+    ],
+)
+def test_streets_written_name_first_with_postcode_and_town_are_found(text: str, value: str):
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [(PiiType.ADDRESS, value)]
+
+
+def test_the_flat_after_a_street_is_redacted_with_it():
+    text = "9 Main St, Apt. 392 and 10 Elm Road Suite 501"
+    redacted, _ = redact_text(text)
+    assert "392" not in redacted and "501" not in redacted and "Apt" not in redacted
+
+
+@pytest.mark.parametrize(
+    "text", ["The Ring 3 was great", "I walked along the Ring 3 times", "Via Roma is lovely", "size 12, apt for work"]
+)
+def test_street_like_phrases_are_not_addresses(text: str):
+    assert [e for e in detect(text) if e.type is PiiType.ADDRESS] == []
