@@ -84,7 +84,7 @@ def categorised_reviews(
                 name: dg.MetadataValue.float(value) if isinstance(value, float) else dg.MetadataValue.int(value)
                 for name, value in summary.items()
             },
-            "preview": preview(categorised, ["review_id", "rating", "topic", "sentiment", "language", "text"]),
+            "preview": preview(categorised, ["review_id", "rating", "topic", "sentiment", "language"]),
         },
         check_results=[
             check_result("every_review_categorised", labelled if not labelled.passed else same_count),

@@ -56,7 +56,7 @@ def table_schema(schema: dict[str, pl.DataType]) -> dg.TableSchema:
 
 
 def preview(frame: pl.DataFrame, columns: list[str], rows: int = 5, width: int = 80) -> dg.MetadataValue:
-    """A few rows as a Markdown table. Only ever called on anonymised data: RAW is never previewed."""
+    """A few rows as a Markdown table, of ids, labels and counts: never free text, never RAW."""
     sample = frame.head(rows).select(
         [
             pl.col(name).cast(pl.String).str.replace_all(r"[\r\n|]+", " ").str.slice(0, width).alias(name)

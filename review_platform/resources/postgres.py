@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -171,7 +172,11 @@ class PostgresResource(dg.ConfigurableResource):
         try:
             frame = pl.read_csv(buffer, schema=raw_types)
         except pl.exceptions.ComputeError as error:  # a value the contract type cannot hold, never coerced
-            raise _schema_drift(f"a source column changed type: {first_line(error, 200, 'unparsable value')}") from None
+            # polars quotes the offending value, which may be personal: only the column is named.
+            column = re.search(r"at column '([^']+)'", str(error))
+            where = f"column {column.group(1)!r}" if column else "a column"
+            problem = f"a source column changed type: {where} holds values its contract type cannot"
+            raise _schema_drift(problem) from None
         return frame.with_columns(
             pl.col("created_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="us", time_zone="UTC"),
             pl.col("buyer_has_orders").cast(pl.Boolean),

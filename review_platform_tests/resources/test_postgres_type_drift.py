@@ -55,8 +55,9 @@ def test_a_value_of_the_wrong_type_stops_the_extract(
     drift(drifting_source, column, sql_type, value)
     # Whether PostgreSQL refuses (a join on mismatched types) or the typed CSV read does (a value that does not
     # parse), the run stops before RAW with one schema error, rather than loading a coerced value.
-    with pytest.raises(SourceSchemaError, match=r"a source column changed type: .*source_schema\.sql"):
+    with pytest.raises(SourceSchemaError, match=r"a source column changed type: .*source_schema\.sql") as raised:
         drifting_source.extract_reviews(DAY, DAY + dt.timedelta(days=1))
+    assert value.strip() not in str(raised.value), "the error names the column, never a source value"
 
 
 def test_a_text_column_holding_a_well_formed_number_still_extracts_typed(drifting_source: PostgresResource) -> None:
