@@ -55,7 +55,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """The platform's Definitions, with resources wired to the backends `settings` describe."""
-    resources = build_resources(settings)
+    dagster_resources = build_resources(settings).as_dagster(settings.url_variables)
     sensors = [freshness_sensor, build_journal_sensor()]
     if settings.alerts_enabled:
         sensors.append(build_alert_sensor(settings.ui_url))
@@ -68,7 +68,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=sensors,
         # One process per run: the NLP model loads once and the steps, mostly sequential, skip a Python start each.
         executor=dg.in_process_executor,
-        resources={**resources.as_dagster(), "landing_io_manager": LandingIOManager(lake=resources.lake)},
+        resources={**dagster_resources, "landing_io_manager": LandingIOManager(lake=dagster_resources["lake"])},
     )
 
 

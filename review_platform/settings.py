@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources as package_files
 from pathlib import Path
 
@@ -32,6 +32,14 @@ class SnowflakeSettings:
     role: str | None
 
 
+# Settings whose value may carry credentials (user:password@), by the variable that sets them.
+URL_VARIABLES = {
+    "postgres_url": f"{ENV_PREFIX}POSTGRES_URL",
+    "lake_url": f"{ENV_PREFIX}LAKE_URL",
+    "mongo_url": f"{ENV_PREFIX}MONGO_URL",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -51,6 +59,9 @@ class Settings:
     slack_api_url: str
     ui_url: str
     dagster_home: Path  # $DAGSTER_HOME when set, else <home>/dagster_home
+    # The URL settings (postgres_url, lake_url, mongo_url) that came from the process environment, with their
+    # variable: they reach Dagster as `dg.EnvVar`, so the UI and GraphQL show a name, never a password.
+    url_variables: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def alerts_enabled(self) -> bool:
@@ -79,6 +90,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """
     env = os.environ if environ is None else environ
     home = Path(env.get(f"{ENV_PREFIX}HOME") or ".review_platform").absolute()
+    # Only the process environment can be named to Dagster: an EnvVar is read from it when a run starts.
+    url_variables = (
+        {name: variable for name, variable in URL_VARIABLES.items() if env.get(variable)} if environ is None else {}
+    )
     return Settings(
         home=home,
         postgres_url=env.get(f"{ENV_PREFIX}POSTGRES_URL") or None,
@@ -97,6 +112,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         slack_api_url=env.get(f"{ENV_PREFIX}SLACK_API_URL") or "",
         ui_url=env.get(f"{ENV_PREFIX}UI_URL") or "http://127.0.0.1:3000",
         dagster_home=Path(env.get("DAGSTER_HOME") or home / "dagster_home").absolute(),
+        url_variables=url_variables,
     )
 
 

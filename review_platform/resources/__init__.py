@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -57,7 +58,10 @@ class PlatformResources:
     def serving_stores(self) -> list[ServingStore]:
         return [getattr(self, store_type.resource_key) for store_type in SERVING_STORE_TYPES]
 
-    def as_dagster(self) -> dict[str, dg.ConfigurableResource]:
+    def as_dagster(self, url_variables: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
+        """The resources for Definitions. A URL set by an environment variable (`Settings.url_variables`) is
+        handed over as `dg.EnvVar`, so the UI, GraphQL and the repository snapshot name the variable and never
+        show a password; Dagster reads the value when a run starts."""
         resources = {
             "postgres": self.postgres,
             "lake": self.lake,
@@ -66,7 +70,15 @@ class PlatformResources:
             "nlp": self.nlp,
             "pseudonym_key": self.pseudonym_key,
         }
+        for key, setting in (("postgres", "postgres_url"), ("lake", "lake_url"), ("mongo", "mongo_url")):
+            if variable := (url_variables or {}).get(setting):
+                resources[key] = _with_url_from(resources[key], variable)
         return resources if self.slack is None else {**resources, "slack": self.slack}
+
+
+def _with_url_from(resource: dg.ConfigurableResource, variable: str) -> dg.ConfigurableResource:
+    fields = {name: getattr(resource, name) for name in type(resource).model_fields}
+    return type(resource)(**{**fields, "url": dg.EnvVar(variable)})
 
 
 def build_resources(settings: Settings) -> PlatformResources:
