@@ -88,3 +88,37 @@ def test_purge_raw_keeps_the_anonymised_layers(tmp_path, monkeypatch, capsys):
     assert lake.list_partitions(Zone.RAW, REVIEWS_DATASET) == []
     assert lake.list_partitions(Zone.CURATED, REVIEWS_DATASET) == [DAY.isoformat()]
     assert erasure_log(lake)["action"].to_list()[-1].startswith("purge_raw")
+
+
+def test_the_erasure_register_refuses_another_pseudonymisation_key(tmp_path):
+    """A new key would give every erased buyer a new pseudonym that the register does not hold: refused."""
+    import pytest
+
+    from review_platform.resources.lake import ErasureKeyMismatchError, LakeResource
+    from review_platform.resources.privacy import PseudonymKeyResource
+
+    lake = LakeResource(url=str(tmp_path / "lake"))
+    old_key, new_key = PseudonymKeyResource(key="the-old-key"), PseudonymKeyResource(key="a-new-key")
+    assert old_key.fingerprint() != new_key.fingerprint() and "old" not in old_key.fingerprint()
+    assert lake.register_erasure(pseudonym(42, old_key.secret()), old_key.fingerprint())
+    assert lake.erased_pseudonyms(old_key.fingerprint()) == {pseudonym(42, old_key.secret())}
+    with pytest.raises(ErasureKeyMismatchError, match="another pseudonymisation key") as refused:
+        lake.erased_pseudonyms(new_key.fingerprint())
+    assert "the-old-key" not in str(refused.value) and "a-new-key" not in str(refused.value)
+    with pytest.raises(ErasureKeyMismatchError):
+        lake.register_erasure(pseudonym(7, new_key.secret()), new_key.fingerprint())
+
+
+def test_a_run_with_another_key_stops_before_writing_and_says_why(tmp_path, monkeypatch):
+    platform = make_platform(monkeypatch, tmp_path)
+    platform.seed(DAY, 60)
+    key = platform.resources.pseudonym_key
+    platform.resources.lake.register_erasure(pseudonym(1, b"a key from before"), "0123456789abcdef")
+    assert key.fingerprint() != "0123456789abcdef"
+    [run] = platform.run([DAY.isoformat()])
+    assert not run.success
+    assert platform.resources.lake.read_manifest(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY))) is None
+    from review_platform.defs.run_outcomes import step_failures_of_run
+
+    [failure] = step_failures_of_run(platform.instance, run.run_id)
+    assert failure.startswith("anonymised_reviews: the erasure register was written with another pseudonymisation key")

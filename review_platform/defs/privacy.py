@@ -21,7 +21,7 @@ from review_platform.quality.checks import (
     no_leaking_rows,
     reject_rate,
 )
-from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
+from review_platform.resources.lake import REVIEWS_DATASET, ErasureKeyMismatchError, LakeResource, PartitionRef, Zone
 from review_platform.resources.postgres import PostgresResource
 from review_platform.resources.privacy import PseudonymKeyResource
 
@@ -85,7 +85,10 @@ def anonymised_reviews(
         raw, pseudonym_key.secret(), dt.date.fromisoformat(partition), redaction
     )
     # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
-    erased = lake.erased_pseudonyms()
+    try:
+        erased = lake.erased_pseudonyms(pseudonym_key.fingerprint())
+    except ErasureKeyMismatchError as error:  # the same key would fail the same way: no retry
+        raise dg.Failure(description=str(error), allow_retries=False) from None
     anonymised, erased_accepted = without_erased(anonymised, erased)
     rejected, erased_rejected = without_erased(rejected, erased)
     forgotten = {"accepted": erased_accepted, "rejected": erased_rejected}

@@ -82,7 +82,7 @@ def erase_buyer(buyer_id: int, resources: PlatformResources) -> ErasureReport:
     lake = resources.lake
     buyer_hash = pseudonym(buyer_id, resources.pseudonym_key.secret())
     # Registered first: from now on no run can bring these reviews back, even if the rest fails midway.
-    lake.register_erasure(buyer_hash)
+    lake.register_erasure(buyer_hash, resources.pseudonym_key.fingerprint())
     removed = {
         "lake.landing": _rewrite_without(lake, Zone.LANDING, "buyer_id", buyer_id),
         "lake.raw": _rewrite_without(lake, Zone.RAW, "buyer_id", buyer_id),

@@ -85,6 +85,10 @@ class LakeError(PlatformError):
     """A lake partition is missing or does not match its manifest."""
 
 
+class ErasureKeyMismatchError(PlatformError):
+    """The erasure register was made with another pseudonymisation key than the one this run has."""
+
+
 class LakeUnavailableError(ServiceUnavailableError):
     """The lake's storage could not be reached or refused the request; the message says what to check."""
 
@@ -376,20 +380,32 @@ class LakeResource(dg.ConfigurableResource):
                 raise LakeError("the lake returned something other than what was written")
         filesystem.delete_file(path)
 
-    def erased_pseudonyms(self) -> set[str]:
-        """Pseudonyms of every buyer erased so far (the erasure register)."""
+    def erased_pseudonyms(self, key_fingerprint: str) -> set[str]:
+        """Pseudonyms of every buyer erased so far (the erasure register), made with the key `key_fingerprint`
+        names; a register made with another key is refused: its pseudonyms would match nobody, and every erased
+        buyer would come back."""
         ref = PartitionRef(Zone.AUDIT, ERASURE_REGISTER_DATASET, AUDIT_PARTITION)
-        if self.read_manifest(ref) is None:
+        manifest = self.read_manifest(ref)
+        if manifest is None:
             return set()
+        recorded = manifest.get("key_fingerprint")
+        if recorded is not None and recorded != key_fingerprint:
+            raise ErasureKeyMismatchError(
+                f"the erasure register was written with another pseudonymisation key (fingerprint {recorded}, this "
+                f"run's {key_fingerprint}): with it, erased buyers would come back. Restore the key the register "
+                "was written with (REVIEW_PLATFORM_PSEUDONYM_KEY); nothing was written for this partition."
+            )
         return set(self.read_partition(ref)["buyer_hash"].to_list())
 
-    def register_erasure(self, buyer_hash: str) -> bool:
-        """Add a pseudonym to the erasure register; False when it was there already."""
-        known = self.erased_pseudonyms()
+    def register_erasure(self, buyer_hash: str, key_fingerprint: str) -> bool:
+        """Add a pseudonym to the erasure register, with the fingerprint of the key that made it; False when it
+        was there already."""
+        known = self.erased_pseudonyms(key_fingerprint)
         if buyer_hash in known:
             return False
         ref = PartitionRef(Zone.AUDIT, ERASURE_REGISTER_DATASET, AUDIT_PARTITION)
-        self.write_partition(ref, pl.DataFrame({"buyer_hash": sorted({*known, buyer_hash})}))
+        register = pl.DataFrame({"buyer_hash": sorted({*known, buyer_hash})})
+        self.write_partition(ref, register, extra={"key_fingerprint": key_fingerprint})
         return True
 
     def row_counts(self, zone: Zone, dataset: str, partition_keys: list[str]) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import dagster as dg
@@ -22,3 +24,8 @@ class PseudonymKeyResource(dg.ConfigurableResource):
             "no pseudonymisation key: set REVIEW_PLATFORM_PSEUDONYM_KEY, or run `review-platform demo` once to "
             "generate a demo key in the state folder"
         )
+
+    def fingerprint(self) -> str:
+        """Names the key without revealing it (an HMAC of a fixed label): the erasure register records it, so a
+        run with another key is refused rather than silently letting erased buyers back in."""
+        return hmac.new(self.secret(), b"review_platform erasure register", hashlib.sha256).hexdigest()[:16]
