@@ -21,10 +21,12 @@ import functools
 import hashlib
 import io
 import json
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -83,6 +85,19 @@ class PartitionRef:
 
 class LakeError(PlatformError):
     """A lake partition is missing or does not match its manifest."""
+
+
+def _owner_only(filesystem: pafs.FileSystem, root: str, path: str) -> None:
+    """On a local lake, `path` and the folders from `root` down to it readable by their owner only (RAW holds
+    personal data; the machine may have other users). Object stores have their own access control."""
+    if not isinstance(filesystem, pafs.LocalFileSystem):
+        return
+    target, top = Path(path), Path(root)
+    os.chmod(target, 0o600 if target.is_file() else 0o700)
+    for folder in target.parents:
+        if folder == top.parent or top not in (folder, *folder.parents):
+            break
+        os.chmod(folder, 0o700)
 
 
 class ErasureKeyMismatchError(PlatformError):
@@ -224,6 +239,7 @@ class LakeResource(dg.ConfigurableResource):
         filesystem, root = self._filesystem()
         folder = f"{root}/{ref.folder}"
         filesystem.create_dir(folder, recursive=True)
+        _owner_only(filesystem, root, folder)
         replaced = self.read_manifest(ref)
         buffer = io.BytesIO()
         frame.write_parquet(buffer, compression="zstd", statistics=True)
@@ -231,6 +247,7 @@ class LakeResource(dg.ConfigurableResource):
         file_name = f"part-{uuid.uuid4().hex}.parquet"
         with filesystem.open_output_stream(f"{folder}/{file_name}") as out:
             out.write(payload)
+        _owner_only(filesystem, root, f"{folder}/{file_name}")
         manifest = {
             "dataset": ref.dataset,
             "zone": str(ref.zone),
@@ -276,6 +293,7 @@ class LakeResource(dg.ConfigurableResource):
         staged_manifest = f"{folder}/{MANIFEST_NAME}.{uuid.uuid4().hex}.tmp"
         with filesystem.open_output_stream(staged_manifest) as out:
             out.write(payload)
+        _owner_only(filesystem, folder, staged_manifest)  # kept by the rename
         filesystem.move(staged_manifest, f"{folder}/{MANIFEST_NAME}")
 
     @staticmethod
