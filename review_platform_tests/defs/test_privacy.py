@@ -143,3 +143,22 @@ def test_the_buyers_own_values_are_caught_verbatim_when_every_detector_misses_th
     shown = evaluation.description + str({name: value.value for name, value in evaluation.metadata.items()})
     assert not [value for row in values for value in row if value and len(value) > 3 and value in shown]
     assert platform.resources.lake.read_manifest(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY))) is None
+
+
+def test_a_guard_role_without_its_grants_stops_the_day_with_what_to_do(tmp_path, monkeypatch):
+    import dagster as dg
+
+    platform = make_platform(monkeypatch, tmp_path)
+    platform.seed(DAY, 40)
+    with platform.resources.postgres.connect() as conn:
+        conn.execute("REVOKE SELECT (buyer_id, fname, lname, email, phone) ON customer FROM review_guard")
+        conn.commit()
+    [run] = platform.run([DAY.isoformat()])
+    assert not run.success
+    from review_platform.defs.run_outcomes import step_failures_of_run
+
+    [failure] = step_failures_of_run(platform.instance, run.run_id)
+    assert failure.startswith("anonymised_reviews: the leak guard's role review_guard cannot read")
+    assert "source_roles.sql" in failure, "it says what to apply"
+    assert platform.instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY) == []
+    assert platform.resources.lake.read_manifest(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, str(DAY))) is None
