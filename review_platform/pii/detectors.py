@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import phonenumbers
 from faker.providers.address.en_US import Provider as _UsAddress
 
 from review_platform.contract import PiiType
@@ -64,6 +65,9 @@ class PatternDetector:
     # Where the search resumes after a rejected candidate: one character on (the default), or past it for
     # detectors whose candidates cannot hide another one (a URL runs to the next space).
     skip_rejected = False
+    # Past this many rejected candidates the rest of the text is not searched (None: no bound), for detectors
+    # whose `validate` is costly; their types must also be found by a linear-time detector.
+    max_rejected: int | None = None
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
         raise NotImplementedError
@@ -72,11 +76,14 @@ class PatternDetector:
         if self.required_chars is not None and not any(c in text for c in self.required_chars):
             return []
         found: list[Entity] = []
-        pos = 0
+        pos = rejected = 0
         search = self.pattern.search
         while (match := search(text, pos)) is not None:
             entity = self.validate(text, match)
             if entity is None:
+                rejected += 1
+                if self.max_rejected is not None and rejected > self.max_rejected:
+                    break
                 pos = match.end() if self.skip_rejected else match.start() + 1
             else:
                 found.append(entity)
@@ -207,22 +214,8 @@ class LibPhoneNumberDetector(PatternDetector):
     # Each candidate costs a matcher pass per region: past this many rejected ones in a text (digit soup, a
     # hostile input), the rest is left to PhoneDetector's regular expressions, which cost linear time.
     max_rejected = 32
+    skip_rejected = True  # a rejected digit run holds no other candidate the matcher would not have read
     _country_code_before = re.compile(r"\(?(?:\+|00)[1-9][0-9]{0,2}\)?[ \u00a0]?$")
-
-    def detect(self, text: str) -> list[Entity]:
-        if not any(c in text for c in self.required_chars):
-            return []
-        found: list[Entity] = []
-        rejected = 0
-        for match in self.pattern.finditer(text):
-            entity = self.validate(text, match)
-            if entity is not None:
-                found.append(entity)
-            else:
-                rejected += 1
-                if rejected > self.max_rejected:
-                    break
-        return found
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
         return self._read(text, match, trimmed=False)
@@ -237,8 +230,6 @@ class LibPhoneNumberDetector(PatternDetector):
         return grouped or (raw.startswith("0") and digits <= 11)
 
     def _read(self, text: str, match: re.Match[str], trimmed: bool) -> Entity | None:
-        import phonenumbers
-
         start, end = match.span()
         digits = sum(c.isdigit() for c in match.group())
         if not 7 <= digits <= 17:

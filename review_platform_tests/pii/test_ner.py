@@ -3,7 +3,7 @@
 import pytest
 
 from review_platform.contract import PiiType
-from review_platform.pii.ner import SpacyNameDetector, _pipeline, text_language
+from review_platform.pii.ner import SpacyNameDetector, _pipeline
 from review_platform.pii.redact import RedactionConfig, redact_text
 
 
@@ -32,9 +32,17 @@ def test_single_words_are_not_names_and_texts_without_two_capitalised_words_are_
     assert _pipeline.cache_info().misses == before.misses, "no pipeline loaded for them"
 
 
-def test_each_text_goes_to_its_language_pipeline():
-    assert text_language("Je l'ai lu pour le club et je ne suis pas déçue") == "fr"
-    assert text_language("I read it for the club and it was not bad") == "en"
+def test_each_text_goes_to_its_language_pipeline(detector, monkeypatch):
+    read: list[str] = []
+
+    def recording(name: str):
+        read.append(name)
+        return _pipeline(name)
+
+    monkeypatch.setattr("review_platform.pii.ner._pipeline", recording)
+    detector.detect_batch(["Je l'ai offert à Marie Curie pour le club, et je ne suis pas déçue", ""])
+    detector.detect_batch(["I gave it to Marie Curie for the club and it was not bad"])
+    assert read == ["fr", "en"]
 
 
 def test_the_redaction_config_adds_it_on_request():
