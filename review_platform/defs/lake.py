@@ -30,8 +30,11 @@ def raw_s3(context: dg.AssetExecutionContext, postgres_reviews: pl.DataFrame, la
     count, checksum, extraction time). Holds personal data: restricted to the ingestion role."""
     started = time.perf_counter()
     ref = PartitionRef(Zone.RAW, REVIEWS_DATASET, context.partition_key)
+    landing = lake.read_manifest(PartitionRef(Zone.LANDING, REVIEWS_DATASET, context.partition_key)) or {}
+    extracted_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    # The rows of erased buyers the extract left out, so that the day still reconciles with its source.
     manifest = lake.write_partition(
-        ref, postgres_reviews, extra={"extracted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        ref, postgres_reviews, extra={"extracted_at": extracted_at, "erased_rows": landing.get("erased_rows", 0)}
     )
     yield dg.MaterializeResult(
         metadata={

@@ -5,10 +5,12 @@ import time
 import dagster as dg
 
 from review_platform.contract import CATEGORISED_SCHEMA, conform
+from review_platform.defs.privacy_guards import erased_buyers
 from review_platform.defs.reporting import check_result, daily_check, layer_metadata, preview, table_schema
 from review_platform.nlp.categorise import categorisation_summary
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS
+from review_platform.pii.pseudonymise import without_erased
 from review_platform.pii.redact import find_pii
 from review_platform.quality.checks import (
     counts_reconcile,
@@ -19,6 +21,7 @@ from review_platform.quality.checks import (
 )
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.nlp import NlpResource
+from review_platform.resources.privacy import PseudonymKeyResource
 
 
 class CategoriseConfig(dg.Config):
@@ -54,7 +57,11 @@ class CategoriseConfig(dg.Config):
     ],
 )
 def categorised_reviews(
-    context: dg.AssetExecutionContext, config: CategoriseConfig, lake: LakeResource, nlp: NlpResource
+    context: dg.AssetExecutionContext,
+    config: CategoriseConfig,
+    lake: LakeResource,
+    nlp: NlpResource,
+    pseudonym_key: PseudonymKeyResource,
 ):
     """What each review is about (delivery, product quality, defect, price, size, packaging, customer service,
     usability, authenticity, other; plus secondary topics), how the customer feels (negative, neutral, positive,
@@ -65,13 +72,18 @@ def categorised_reviews(
     anonymised = lake.read_partition(PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition))
     categoriser = nlp.categoriser(config.secondary_topic_threshold, config.clear_sentiment_score)
     categorised = conform(categoriser.categorise(anonymised), CATEGORISED_SCHEMA)
+    # A buyer erased while the model ran (PROCESSED was read before the erasure rewrote it) is not written.
+    categorised, erased_meanwhile = without_erased(categorised, erased_buyers(lake, pseudonym_key))
     curated_ref = PartitionRef(Zone.CURATED, REVIEWS_DATASET, partition)
     lake.write_partition(curated_ref, categorised)
 
     seconds = time.perf_counter() - started
     labelled = fully_labelled(categorised, ["topic", "sentiment"])
     same_count = counts_reconcile(
-        "categorised vs anonymised", anonymised.height, categorised.height, "Re-run categorised_reviews."
+        "categorised vs anonymised less erased",
+        anonymised.height - erased_meanwhile,
+        categorised.height,
+        "Re-run categorised_reviews.",
     )
     summary = categorisation_summary(categorised)
     yield dg.MaterializeResult(
@@ -80,6 +92,7 @@ def categorised_reviews(
             "reviews_per_s": dg.MetadataValue.float(round(categorised.height / seconds, 1) if seconds else 0.0),
             "model": f"{categoriser.model.name}@{categoriser.model_version} ({categoriser.model.precision})",
             "model_version": categoriser.model_version,
+            "erased_buyer_rows": dg.MetadataValue.int(erased_meanwhile),
             **{
                 name: dg.MetadataValue.float(value) if isinstance(value, float) else dg.MetadataValue.int(value)
                 for name, value in summary.items()

@@ -8,6 +8,7 @@ import polars as pl
 from pydantic import Field
 
 from review_platform.contract import ANONYMISED_SCHEMA
+from review_platform.defs.privacy_guards import buyer_contacts, erased_buyers
 from review_platform.defs.reporting import check_result, daily_check, layer_metadata, preview, table_schema
 from review_platform.partitions import daily_partitions
 from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract_with_report
@@ -21,8 +22,8 @@ from review_platform.quality.checks import (
     no_leaking_rows,
     reject_rate,
 )
-from review_platform.resources.lake import REVIEWS_DATASET, ErasureKeyMismatchError, LakeResource, PartitionRef, Zone
-from review_platform.resources.postgres import PostgresResource, SourceSchemaError
+from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
+from review_platform.resources.postgres import PostgresResource
 from review_platform.resources.privacy import PseudonymKeyResource
 
 REQUIRED_COLUMNS = ["review_id", "buyer_hash", "p_id", "text", "rating", "created_at"]
@@ -69,12 +70,14 @@ def anonymised_reviews(
     postgres: PostgresResource,
 ):
     """Reviews that pass validation, with personal data in titles and texts replaced by typed placeholders
-    (`<PERSON>`, `<EMAIL>`, `<PHONE>`, `<ADDRESS>`, `<CARD>`, `<IBAN>`, `<IP_ADDRESS>`, `<URL>`) and the buyer replaced
-    by a keyed pseudonym (`buyer_hash`), so analysts can still count per buyer without knowing who they are.
+    (`<PERSON>`, `<EMAIL>`, `<PHONE>`, `<ADDRESS>`, `<CARD>`, `<IBAN>`, `<IP_ADDRESS>`, `<URL>`,
+    `<SOCIAL_HANDLE>`) and the buyer replaced by a keyed pseudonym (`buyer_hash`), so analysts can still count per
+    buyer without knowing who they are.
     Invalid reviews are set aside in the REJECTED zone with a reason, anonymised the same way."""
     started = time.perf_counter()
     partition = context.partition_key
-    raw = lake.read_partition(PartitionRef(Zone.RAW, REVIEWS_DATASET, partition))
+    raw_ref = PartitionRef(Zone.RAW, REVIEWS_DATASET, partition)
+    raw = lake.read_partition(raw_ref)
     redaction = RedactionConfig.from_options(
         config.pii_operators,
         hash_key=pseudonym_key.secret(),
@@ -84,11 +87,9 @@ def anonymised_reviews(
     anonymised, rejected, redactions = anonymise_extract_with_report(
         raw, pseudonym_key.secret(), dt.date.fromisoformat(partition), redaction
     )
-    # Buyers who asked to be forgotten stay forgotten, even when the source still holds their reviews.
-    try:
-        erased = lake.erased_pseudonyms(pseudonym_key.fingerprint())
-    except ErasureKeyMismatchError as error:  # the same key would fail the same way: no retry
-        raise dg.Failure(description=str(error), allow_retries=False) from None
+    # Buyers who asked to be forgotten stay forgotten: the extract left them out, and so does every later layer
+    # (a RAW partition written before the request, a request made while this run is in flight).
+    erased = erased_buyers(lake, pseudonym_key)
     anonymised, erased_accepted = without_erased(anonymised, erased)
     rejected, erased_rejected = without_erased(rejected, erased)
     forgotten = {"accepted": erased_accepted, "rejected": erased_rejected}
@@ -98,10 +99,7 @@ def anonymised_reviews(
     leaks = pl.concat(
         [find_pii(anonymised, TEXT_COLUMNS, redaction), find_pii(rejected, TEXT_COLUMNS, redaction)], how="diagonal"
     )
-    try:
-        buyers = postgres.buyer_contacts(raw.get_column("buyer_id").drop_nulls().unique().sort().to_list())
-    except SourceSchemaError as error:  # the guard's role lacks its grants: a retry would be refused the same way
-        raise dg.Failure(description=str(error), allow_retries=False) from None
+    buyers = buyer_contacts(postgres, raw.get_column("buyer_id"))
     own_values = pl.concat([rows_with_buyer_values(rows, TEXT_COLUMNS, buyers) for rows in (anonymised, rejected)])
     del buyers
     leak_outcome = no_leaking_rows(leaks, anonymised.height + rejected.height, buyer_values=own_values)
@@ -114,7 +112,10 @@ def anonymised_reviews(
 
     processed_ref = PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition)
     rejected_ref = PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition)
-    lake.write_partition(processed_ref, anonymised, extra={"erased_rows": forgotten["accepted"]})
+    # The manifests count every row of the source day kept out for erasure, the extract's included, so that
+    # `review-platform status` reconciles source = anonymised + rejected + erased.
+    before_raw = (lake.read_manifest(raw_ref) or {}).get("erased_rows", 0)
+    lake.write_partition(processed_ref, anonymised, extra={"erased_rows": forgotten["accepted"] + before_raw})
     lake.write_partition(rejected_ref, rejected, extra={"erased_rows": forgotten["rejected"]})
 
     reasons = rejected.group_by("reason").len().sort("reason")

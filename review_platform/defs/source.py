@@ -6,11 +6,17 @@ import dagster as dg
 import polars as pl
 
 from review_platform.contract import SOURCE_SCHEMA
+from review_platform.defs.privacy_guards import erased_buyers
 from review_platform.defs.reporting import check_result, daily_check, layer_metadata, table_schema
 from review_platform.partitions import daily_partitions, partition_bounds, previous_days
+from review_platform.pii.pseudonymise import without_erased_ids
 from review_platform.quality.checks import volume_against_baseline
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.postgres import PostgresResource, SourceSchemaError
+from review_platform.resources.privacy import PseudonymKeyResource
+
+# Output metadata that the landing manifest keeps, so that RAW and the later layers can account for those rows.
+ERASED_ROWS = "erased_buyer_rows"
 
 
 class LandingIOManager(dg.ConfigurableIOManager):
@@ -22,7 +28,8 @@ class LandingIOManager(dg.ConfigurableIOManager):
         return PartitionRef(Zone.LANDING, REVIEWS_DATASET, context.asset_partition_key)
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
-        self.lake.write_partition(self._ref(context), obj)
+        erased = context.output_metadata.get(ERASED_ROWS)
+        self.lake.write_partition(self._ref(context), obj, extra={"erased_rows": getattr(erased, "value", erased) or 0})
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         return self.lake.read_partition(self._ref(context))
@@ -53,10 +60,15 @@ class VolumeCheckConfig(dg.Config):
     ],
 )
 def postgres_reviews(
-    context: dg.AssetExecutionContext, config: VolumeCheckConfig, postgres: PostgresResource, lake: LakeResource
+    context: dg.AssetExecutionContext,
+    config: VolumeCheckConfig,
+    postgres: PostgresResource,
+    lake: LakeResource,
+    pseudonym_key: PseudonymKeyResource,
 ):
     """One UTC day of customer reviews from the operational database, with the product, its category and whether
-    the buyer ordered the product before reviewing it. Buyer names, e-mails and phones are never extracted."""
+    the buyer ordered the product before reviewing it. Buyer names, e-mails and phones are never extracted, and
+    the reviews of buyers erased under GDPR are left out, even when the source still holds them."""
     started = time.perf_counter()
     start, end = partition_bounds(context.partition_key)
     try:
@@ -64,6 +76,7 @@ def postgres_reviews(
     except SourceSchemaError as error:
         # A source whose schema drifted fails the same way on every attempt: no step retry, no run retry.
         raise dg.Failure(description=str(error), allow_retries=False) from None
+    extract, erased = without_erased_ids(extract, erased_buyers(lake, pseudonym_key), pseudonym_key.secret())
     day = context.partition_key
     history = lake.row_counts(Zone.RAW, REVIEWS_DATASET, previous_days(day, config.baseline_days))
     volume = [config.min_history, config.warn_band, config.error_band]
@@ -75,6 +88,7 @@ def postgres_reviews(
             **layer_metadata(extract.height, extract.height, 0, time.perf_counter() - started),
             "products": dg.MetadataValue.int(products),
             "orders": dg.MetadataValue.int(orders),
+            ERASED_ROWS: dg.MetadataValue.int(erased),
         },
     )
     yield check_result("volume_vs_usual", volume_against_baseline(extract.height, history, *volume))

@@ -37,3 +37,18 @@ def without_erased(frame: pl.DataFrame, erased: set[str]) -> tuple[pl.DataFrame,
         return frame, 0
     kept = frame.filter(~pl.col("buyer_hash").is_in(sorted(erased)).fill_null(False))
     return kept, frame.height - kept.height
+
+
+def without_erased_ids(
+    frame: pl.DataFrame, erased: set[str], key: bytes, column: str = "buyer_id"
+) -> tuple[pl.DataFrame, int]:
+    """`frame` less the rows whose raw buyer id (`column`) pseudonymises to an erased buyer, and how many rows
+    that dropped: the extract and RAW hold ids, not pseudonyms, and must not bring an erased buyer back either."""
+    if not erased or frame.is_empty():
+        return frame, 0
+    ids = frame.get_column(column).drop_nulls().unique().to_list()
+    erased_ids = [value for value in ids if pseudonym(value, key) in erased]
+    if not erased_ids:
+        return frame, 0
+    kept = frame.filter(~pl.col(column).is_in(erased_ids).fill_null(False))
+    return kept, frame.height - kept.height

@@ -122,11 +122,22 @@ def accepted_rows_valid(frame: pl.DataFrame, required: list[str]) -> CheckOutcom
     )
 
 
+# What a failed leak guard before PROCESSED means and asks.
+UNPUBLISHED_LEAK_ADVICE = (
+    "nothing was published past RAW. Extend the detectors in review_platform/pii, then re-run the partition"
+)
+
+
 def no_leaking_rows(
-    leaking: pl.DataFrame, total: int, id_column: str = "review_id", buyer_values: pl.DataFrame | None = None
+    leaking: pl.DataFrame,
+    total: int,
+    id_column: str = "review_id",
+    buyer_values: pl.DataFrame | None = None,
+    advice: str = UNPUBLISHED_LEAK_ADVICE,
 ) -> CheckOutcome:
     """Passes when the PII detectors find nothing and no buyer's own value is found verbatim (`buyer_values`:
-    `pii.guard.rows_with_buyer_values`); otherwise names a few offending ids and the kinds found, never the values."""
+    `pii.guard.rows_with_buyer_values`); otherwise names a few offending ids and the kinds found, never the values,
+    and says what it means (`advice`)."""
     known = buyer_values if buyer_values is not None else pl.DataFrame({id_column: [], "kinds": []})
     ids = sorted({*leaking.get_column(id_column).to_list(), *known.get_column(id_column).to_list()})
     metadata = {"rows_scanned": total, "rows_with_pii": len(ids), "rows_with_buyer_values": known.height}
@@ -141,8 +152,7 @@ def no_leaking_rows(
     )
     return CheckOutcome(
         False,
-        f"{len(ids)} of {total} rows still contain personal data (review ids {ids[:5]}){own}; nothing was "
-        "published past RAW. Extend the detectors in review_platform/pii, then re-run the partition.",
+        f"{len(ids)} of {total} rows still contain personal data (review ids {ids[:5]}){own}; {advice}.",
         {**metadata, **({"buyer_value_kinds": ", ".join(kinds)} if kinds else {})},
     )
 
