@@ -30,6 +30,7 @@ N_WITHOUT_PII = 180
 TYPE_WEIGHTS = {
     "PERSON": 3.0, "ADDRESS": 2.0, "PHONE": 2.0, "EMAIL": 1.5, "CARD": 1.5, "IBAN": 1.5, "IP_ADDRESS": 1.0, "URL": 1.0,
 }  # fmt: skip
+# SOCIAL_HANDLE lines are built apart (`make_social_examples`).
 
 # ---------------------------------------------------------------------------------------------------------------
 # Templates. Slots in capitals are labelled PII; slots in lower case are look-alikes that must stay.
@@ -222,6 +223,43 @@ NEGATIVE_TEMPLATES = {
         "Coloris Rose Poudré, taille {size_fr}, conforme.",
         "Fonctionne avec Alexa, installation en {n} minutes.",
         "Livré à Lyon en {n} jours, emballage Colissimo intact.",
+    ],
+}
+
+# Social-media handles and profile URLs (issue #15), a block of their own appended after the lines above, from
+# their own seed, so that adding it left those 640 lines as they were.
+N_SOCIAL = 40
+N_SOCIAL_WITHOUT_PII = 12
+SOCIAL_TEMPLATES = {
+    "en": [
+        "Follow me {HANDLE} for more hauls.",
+        "Tagged the brand and {HANDLE} in my post.",
+        "Full try-on video on {HANDLE}, sizes compared.",
+        "DM me on {HANDLE} if you want the spare part.",
+        "My review with photos is at {HANDLE}",
+        "Thanks {HANDLE} for the recommendation!",
+    ],
+    "fr": [
+        "Suivez-moi sur {HANDLE} pour d'autres avis.",
+        "Merci {HANDLE} pour le conseil, je ne regrette pas.",
+        "Vidéo du déballage sur {HANDLE}.",
+        "Contactez-moi via {HANDLE} si besoin de la notice.",
+        "Photos sur mon compte {HANDLE} !",
+    ],
+}
+SOCIAL_NEGATIVE_TEMPLATES = {
+    "en": [
+        "Works great @home and @work, battery lasts all day.",
+        "Bought two @ {price_en} each, the courier came @ {time}.",
+        "Saw it trending on Instagram and TikTok, {plain_url} had it cheaper.",
+        "The @2x icons look blurry on the {model}.",
+        "Found it on instagram.com/explore, ordered on {plain_url}.",
+    ],
+    "fr": [
+        "Parfait @home, je l'utilise tous les soirs.",
+        "Deux achetés @ {price_fr}, livrés @ {time_fr}.",
+        "Vu sur Instagram, commandé sur {plain_url}.",
+        "Merci à toute l'équipe, à @+ !",
     ],
 }
 
@@ -429,6 +467,31 @@ class Values:
             ]
         )
 
+    def handle(self, lang: str) -> str:
+        fake, rnd = self.fakers[lang], self.rnd
+        first, last = _ascii(fake.first_name()), _ascii(fake.last_name())
+        name = rnd.choice(
+            [f"{first}_{last}", f"{first}.{last}", f"{first}{last}{rnd.randint(1, 99)}", f"{first[0]}{last}"]
+        )
+        return rnd.choice(
+            [
+                f"@{name}",
+                f"@{name}",
+                f"instagram.com/{name}",
+                f"https://www.instagram.com/{name}/",
+                f"twitter.com/{name}",
+                f"x.com/{name}",
+                f"facebook.com/{first}.{last}.{rnd.randint(1, 99)}",
+                f"tiktok.com/@{name}",
+                f"linkedin.com/in/{first}-{last}-{rnd.randint(100, 999)}",
+                f"https://www.youtube.com/@{name}",
+                f"pinterest.fr/{name}",
+                f"t.me/{name}",
+                f"snapchat.com/add/{name}",
+                f"github.com/{first[0]}{last}",
+            ]
+        )
+
     # -- look-alikes -------------------------------------------------------------------------------------------
 
     def filler(self, lang: str) -> str:
@@ -507,6 +570,7 @@ LABELLED = {
     "ADDRESS_EN": ("ADDRESS", lambda v, lang: v.address_en()),
     "ADDRESS_FR": ("ADDRESS", lambda v, lang: v.address_fr()),
     "URL": ("URL", lambda v, lang: v.url(lang)),
+    "HANDLE": ("SOCIAL_HANDLE", lambda v, lang: v.handle(lang)),
 }
 
 
@@ -547,6 +611,25 @@ def make_examples(seed: int = SEED) -> list[dict]:
         for entity in builder.entities:
             assert text[entity["start"] : entity["end"]].strip() == text[entity["start"] : entity["end"]]
         examples.append({"text": text, "entities": builder.entities})
+    rnd.shuffle(examples)
+    return examples + make_social_examples(seed + 1000)
+
+
+def make_social_examples(seed: int) -> list[dict]:
+    """`N_SOCIAL` lines, `N_SOCIAL_WITHOUT_PII` of them look-alikes only ("@home", "@ 9.99", shop links)."""
+    values = Values(seed)
+    rnd = values.rnd
+    examples = []
+    for i in range(N_SOCIAL):
+        lang = "fr" if rnd.random() < 0.45 else "en"
+        builder = Builder()
+        if rnd.random() < 0.4:
+            builder.add(values.filler(lang) + " ")
+        pool = SOCIAL_NEGATIVE_TEMPLATES if i < N_SOCIAL_WITHOUT_PII else SOCIAL_TEMPLATES
+        render(rnd.choice(pool[lang]), lang, values, builder)
+        if rnd.random() < 0.4:
+            builder.add(" " + values.filler(lang))
+        examples.append({"text": builder.text(), "entities": builder.entities})
     rnd.shuffle(examples)
     return examples
 

@@ -36,6 +36,9 @@ class PiiType(StrEnum):
     """
 
     EMAIL = "EMAIL"
+    # Before URL: a profile URL ("https://www.instagram.com/marie.dupont/") that the URL detector also flags is
+    # named a handle.
+    SOCIAL_HANDLE = "SOCIAL_HANDLE"
     URL = "URL"
     IBAN = "IBAN"
     CARD = "CARD"

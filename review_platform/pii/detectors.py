@@ -1,4 +1,5 @@
-"""Rule-based detectors for structured personal data: e-mail, phone, card, IBAN, IP address, street address, URL.
+"""Rule-based detectors for structured personal data: e-mail, phone, card, IBAN, IP address, street address, URL,
+social-media handle.
 
 Each detector has two regular expressions:
 
@@ -459,6 +460,18 @@ PROFILE_SEGMENTS = frozenset(
 # These name a person only when the next segment looks like an id ("/account/48213", not "/account/orders").
 ACCOUNT_SEGMENTS = frozenset({"account", "accounts", "compte", "comptes", "id"})
 
+_URL_TRAILING = ".,;:!?)'\"»"
+
+
+def url_end(text: str, start: int, end: int) -> int:
+    """Where the URL matched over `text[start:end]` ends once the punctuation of the sentence around it is left
+    out (a closing parenthesis stays when the URL opened one)."""
+    while end > start and text[end - 1] in _URL_TRAILING:
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
 
 class UrlDetector(PatternDetector):
     """URLs that identify someone: a personal query parameter (email=, user=, name=...), a profile path
@@ -469,14 +482,9 @@ class UrlDetector(PatternDetector):
     prefilter = r"(?i:https?://|www\.)"
     pattern = re.compile(r"(?i:(?<![\w@.])(?:https?://|www\.))[^\s<>\"'`{}|\\^\[\]]{3,2000}")
     skip_rejected = True
-    _trailing = ".,;:!?)'\"»"
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
-        start, end = match.span()
-        while end > start and text[end - 1] in self._trailing:
-            if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
-                break
-            end -= 1
+        start, end = match.start(), url_end(text, *match.span())
         url = text[start:end]
         if not self.is_personal(url):
             return None
@@ -509,6 +517,177 @@ class UrlDetector(PatternDetector):
                 if lower in ACCOUNT_SEGMENTS and any(c.isdigit() for c in following):
                     return True
         return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Social-media handle and profile URL
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _Site:
+    """How a site's URL paths name an account. On every site a first segment starting with "@" does
+    ("youtube.com/@chan", "tiktok.com/@marie", "medium.com/@jdoe"); besides that, with `first` the first segment
+    does unless it is one of the site's own pages (`reserved`: "instagram.com/explore", "github.com/features"),
+    and the segment after one of `prefixes` does ("linkedin.com/in/<slug>", "snapchat.com/add/<name>")."""
+
+    __slots__ = ("first", "prefixes", "reserved")
+
+    def __init__(self, first: bool, reserved: str = "", prefixes: str = "") -> None:
+        self.first = first
+        self.reserved = frozenset(_words(reserved))
+        self.prefixes = frozenset(_words(prefixes))
+
+
+_INSTAGRAM = _Site(
+    True, "p reel reels tv explore accounts direct about legal developer web emails challenge", prefixes="stories"
+)
+_TWITTER = _Site(
+    True,
+    "home explore search hashtag i intent share settings messages notifications login logout signup tos privacy "
+    "compose account",
+)
+_FACEBOOK = _Site(
+    True,
+    "groups events pages marketplace watch gaming help policies privacy legal login logout share sharer sharer.php "
+    "hashtag photo photo.php photos story.php permalink.php dialog plugins ads business reel stories search notes "
+    "l.php recover settings home.php",
+    "people",
+)
+# Host (as the pattern matches it, lower-cased) -> its rules. Only hosts whose paths name accounts: "youtu.be/<id>"
+# is a video, "amazon.com/dp/<id>" a product.
+SOCIAL_SITES: dict[str, _Site] = {
+    "instagram.com": _INSTAGRAM,
+    "instagr.am": _INSTAGRAM,
+    "twitter.com": _TWITTER,
+    "x.com": _TWITTER,
+    "facebook.com": _FACEBOOK,
+    "fb.com": _FACEBOOK,
+    "fb.me": _FACEBOOK,
+    "tiktok.com": _Site(False),
+    "linkedin.com": _Site(False, prefixes="in pub"),
+    "youtube.com": _Site(False, prefixes="c channel user"),
+    "pinterest": _Site(
+        True, "pin search ideas today explore categories business about login logout settings topics _ password"
+    ),
+    "t.me": _Site(True, "joinchat s share addstickers addemoji addtheme proxy socks iv c login"),
+    "telegram.me": _Site(True, "joinchat s share addstickers addemoji addtheme proxy socks iv c login"),
+    "snapchat.com": _Site(False, prefixes="add"),
+    "github.com": _Site(
+        True,
+        "features pricing about marketplace topics explore login join logout settings collections trending "
+        "enterprise security site apps orgs organizations notifications search issues pulls new contact readme "
+        "team customer-stories codespaces copilot resources solutions",
+        "sponsors",
+    ),
+    "threads.net": _Site(False),
+    "reddit.com": _Site(False, prefixes="u user"),
+    "twitch.tv": _Site(
+        True, "directory videos search settings p downloads jobs login signup subscriptions turbo prime wallet drops"
+    ),
+    "medium.com": _Site(False),
+    "wa.me": _Site(True, "message qr"),
+    "bsky.app": _Site(False, prefixes="profile"),
+}
+_SOCIAL_HOSTS = "|".join(
+    re.escape(host) if host != "pinterest" else r"pinterest\.(?:com|fr|de|es|it|ca|at|ch|co\.uk|com\.au)"
+    for host in sorted(SOCIAL_SITES, key=lambda h: (-len(h), h))
+)
+
+# Words written after "@" as a shorthand for "at" / "à" ("working @home", "lu @ la maison", "dispo @plus tard"),
+# and chat mentions of a group ("@everyone", "@here"), in English and French reviews: left alone although they have
+# the shape of a handle. A real account named "@home" is far rarer in a review than "@home" meaning "at home".
+_AT_WORDS = frozenset(
+    _words(
+        "home work office school college uni church gym store shop mall airport beach night noon midnight lunch "
+        "dinner breakfast weekend morning evening tonight today tomorrow yesterday least last first once times now "
+        "the this that all everyone everybody here there channel "
+        "maison boulot travail bureau taf domicile plus bientot demain midi minuit soir matin ecole lycee fac tous "
+        "toutes vous toi moi"
+    )
+)
+
+
+class SocialHandleDetector(PatternDetector):
+    """Social-media accounts: profile URLs of the sites in `SOCIAL_SITES`, with or without "https://" and "www."
+    ("instagram.com/marie.dupont", "linkedin.com/in/john-doe-123", "tiktok.com/@marie", "t.me/jdoe"), and bare
+    handles ("@marie_dupont75", "@user@mastodon.social").
+
+    A bare handle is "@" then 3-30 letters, digits, "_" or "." starting with a letter or "_" and holding a letter,
+    not glued to what comes before (so "marie@gmail.com" stays an e-mail) and not running into an accented letter
+    or another "@". Left alone: "@ 5pm", "@9.99", "@2x", "@4k" (no letter first: times, prices, sizes; the price
+    is that "@2pac" is missed), "@gmail.com" (a stray e-mail domain), and the words of `_AT_WORDS` ("@home",
+    "@work", "@plus"). A site's own pages
+    ("instagram.com/explore", "youtube.com/watch?v=...") are not accounts; a shop link is no business of this
+    detector.
+    """
+
+    name = "social_handle"
+    types = frozenset({PiiType.SOCIAL_HANDLE})
+    prefilter = rf"@[A-Za-z_]|(?i:(?:{_SOCIAL_HOSTS})[:/])"
+    pattern = re.compile(
+        rf"(?P<url>(?i:(?<![\w@.\-/:])(?:https?://)?(?:[a-z0-9\-]{{1,63}}\.){{0,3}}?(?P<host>{_SOCIAL_HOSTS})"
+        rf"(?::[0-9]{{1,5}})?/)[^\s<>\"'`{{}}|\\^\[\]]{{0,2000}})"
+        r"|(?<![\w.%+\-@])@(?P<handle>[A-Za-z_][A-Za-z0-9_.]{2,29})"
+        r"(?:@(?P<server>[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,8}\.[^\W\d_]{2,24}))?(?![\w@])"
+    )
+    # A rejected candidate holds no other: a bare one is a single word, a URL runs to the next space.
+    skip_rejected = True
+    _domain_like = re.compile(rf"\.(?:{_COMMON_TLDS})$")
+    # What every candidate holds: an "@", or a "/" and a host. Tested first, in Python: the pattern's URL branch,
+    # anchored on no literal, costs a try at every word.
+    _hosts = tuple("pinterest." if host == "pinterest" else host for host in SOCIAL_SITES)
+
+    def detect(self, text: str) -> list[Entity]:
+        if "@" not in text:
+            if "/" not in text:
+                return []
+            lower = text.lower()
+            if not any(host in lower for host in self._hosts):
+                return []
+        return super().detect(text)
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        if match.group("url") is not None:
+            return self._profile_url(text, match)
+        start, end = match.span()
+        if match.group("server") is not None:  # "@marie@mastodon.social": the account and its server
+            return Entity(PiiType.SOCIAL_HANDLE, start, end, 0.9)
+        handle = match.group("handle")
+        stripped = handle.rstrip(".")  # "follow @marie." ends a sentence
+        end -= len(handle) - len(stripped)
+        lower = stripped.lower()
+        if len(stripped) < 3 or not any(c.isalpha() for c in stripped):  # "@___", "@_12"
+            return None
+        if lower in _AT_WORDS or self._domain_like.search(lower):
+            return None
+        return Entity(PiiType.SOCIAL_HANDLE, start, end, 0.85)
+
+    def _profile_url(self, text: str, match: re.Match[str]) -> Entity | None:
+        start, end = match.start(), url_end(text, *match.span())
+        host = match.group("host").lower()
+        site = SOCIAL_SITES["pinterest" if host.startswith("pinterest.") else host]
+        url = text[start:end]
+        try:
+            parts = urlsplit(url if "://" in url else "http://" + url)
+        except ValueError:
+            return None
+        segments = [s for s in unquote(parts.path).split("/") if s]
+        if not segments or not self._names_account(site, segments, parts.query):
+            return None
+        return Entity(PiiType.SOCIAL_HANDLE, start, end, 0.9)
+
+    @staticmethod
+    def _names_account(site: _Site, segments: list[str], query: str) -> bool:
+        first = segments[0].lower()
+        if first.startswith("@"):
+            return len(first) > 1
+        if first == "profile.php":  # "facebook.com/profile.php?id=100004..."
+            return any(key == "id" and value.strip() for key, value in parse_qsl(query))
+        if first in site.prefixes:
+            return len(segments) > 1
+        if not site.first or first in site.reserved or first.startswith("+"):  # "t.me/+AbC": an invitation
+            return False
+        return any(c.isalnum() for c in first)
 
 
 # ---------------------------------------------------------------------------------------------------------------

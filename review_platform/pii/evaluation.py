@@ -82,11 +82,11 @@ class EvaluationReport:
         return failed
 
     def format(self) -> str:
-        rows = [f"{'type':<11} {'gold':>5} {'recall':>7} {'target':>7} {'pred':>5} {'precision':>9}"]
+        rows = [f"{'type':<13} {'gold':>5} {'recall':>7} {'target':>7} {'pred':>5} {'precision':>9}"]
         for t, score in self.per_type.items():
             target = RECALL_TARGETS.get(t)
             rows.append(
-                f"{t.value:<11} {score.gold:>5} {score.recall:>7.3f} {target if target else '-':>7} "
+                f"{t.value:<13} {score.gold:>5} {score.recall:>7.3f} {target if target else '-':>7} "
                 f"{score.predicted:>5} {score.precision:>9.3f}"
             )
         rows.append(

@@ -90,7 +90,7 @@ def normalise(pii_type: PiiType, value: str) -> str:
         return _NOT_DIGIT_OR_PLUS.sub("", value)
     if pii_type is PiiType.IBAN:
         return _NOT_ALNUM.sub("", value).upper()
-    if pii_type in (PiiType.EMAIL, PiiType.IP_ADDRESS):
+    if pii_type in (PiiType.EMAIL, PiiType.IP_ADDRESS, PiiType.SOCIAL_HANDLE):
         return value.strip().lower()
     return _SPACES.sub(" ", value.strip())
 

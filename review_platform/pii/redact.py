@@ -38,6 +38,7 @@ from review_platform.pii.detectors import (
     NameFirstAddressDetector,
     ObfuscatedEmailDetector,
     PhoneDetector,
+    SocialHandleDetector,
     UrlDetector,
 )
 from review_platform.pii.entities import Entity, clean_text, merge_entities
@@ -48,6 +49,7 @@ from review_platform.pii.operators import Operator, Placeholder, apply_operators
 DEFAULT_DETECTORS: tuple[Detector, ...] = (
     EmailDetector(),
     ObfuscatedEmailDetector(),
+    SocialHandleDetector(),
     UrlDetector(),
     IbanDetector(),
     CardDetector(),
