@@ -11,7 +11,12 @@ from review_platform.contract import ANONYMISED_SCHEMA
 from review_platform.defs.privacy_guards import buyer_contacts, erased_buyers
 from review_platform.defs.reporting import check_result, daily_check, layer_metadata, preview, table_schema
 from review_platform.partitions import daily_partitions
-from review_platform.pii.anonymise import TEXT_COLUMNS, anonymise_extract_with_report
+from review_platform.pii.anonymise import (
+    CATALOGUE_COLUMNS,
+    TEXT_COLUMNS,
+    anonymise_extract_with_report,
+    catalogue_config,
+)
 from review_platform.pii.guard import rows_with_buyer_values
 from review_platform.pii.pseudonymise import without_erased
 from review_platform.pii.redact import RedactionConfig, find_pii
@@ -69,7 +74,8 @@ def anonymised_reviews(
     pseudonym_key: PseudonymKeyResource,
     postgres: PostgresResource,
 ):
-    """Reviews that pass validation, with personal data in titles and texts replaced by typed placeholders
+    """Reviews that pass validation, with personal data in titles, texts (and contact data in product and
+    category names) replaced by typed placeholders
     (`<PERSON>`, `<EMAIL>`, `<PHONE>`, `<ADDRESS>`, `<CARD>`, `<IBAN>`, `<IP_ADDRESS>`, `<URL>`,
     `<SOCIAL_HANDLE>`) and the buyer replaced by a keyed pseudonym (`buyer_hash`), so analysts can still count per
     buyer without knowing who they are.
@@ -96,11 +102,19 @@ def anonymised_reviews(
 
     # The guard, in two lines: the detectors again, and the day's buyers' own values searched verbatim (read with
     # the review_guard role, compared here in memory, then dropped), which catches what the detectors miss.
+    catalogue = catalogue_config(redaction)
     leaks = pl.concat(
-        [find_pii(anonymised, TEXT_COLUMNS, redaction), find_pii(rejected, TEXT_COLUMNS, redaction)], how="diagonal"
+        [
+            found
+            for rows in (anonymised, rejected)
+            for found in (find_pii(rows, TEXT_COLUMNS, redaction), find_pii(rows, CATALOGUE_COLUMNS, catalogue))
+        ],
+        how="diagonal",
     )
     buyers = buyer_contacts(postgres, raw.get_column("buyer_id"))
-    own_values = pl.concat([rows_with_buyer_values(rows, TEXT_COLUMNS, buyers) for rows in (anonymised, rejected)])
+    own_values = pl.concat(
+        [rows_with_buyer_values(rows, [*TEXT_COLUMNS, *CATALOGUE_COLUMNS], buyers) for rows in (anonymised, rejected)]
+    )
     del buyers
     leak_outcome = no_leaking_rows(leaks, anonymised.height + rejected.height, buyer_values=own_values)
     if not leak_outcome.passed:

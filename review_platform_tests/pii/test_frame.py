@@ -160,3 +160,30 @@ def test_anonymise_extract_reports_redactions_by_type():
     assert sum(report.redactions_by_type.values()) >= int(accepted[COUNT_COLUMN].sum()) > 0
     assert report.redactions_by_type["PERSON"] > 0
     assert find_pii(accepted, TEXT_COLUMNS).is_empty() and find_pii(rejected, TEXT_COLUMNS).is_empty()
+
+
+def test_product_and_category_names_lose_contact_data_but_keep_brand_names():
+    from review_platform.pii.anonymise import CATALOGUE_COLUMNS, catalogue_config, redact_catalogue
+
+    names = [
+        "Lampe de bureau - vendeur joignable au 06 12 34 56 78",
+        "Calvin Klein Jeans slim",
+        "Mug écrivez à boutique.dupont@gmail.com",
+        None,
+        "Calvin Klein Jeans slim",
+    ]
+    frame = pl.DataFrame(
+        {"review_id": range(5), "product_name": names, "category_name": ["Maison", "Mode", "Maison", None, "Mode"]}
+    )
+    redacted, counts = redact_catalogue(frame)
+    assert redacted["product_name"].to_list() == [
+        "Lampe de bureau - vendeur joignable au <PHONE>",
+        "Calvin Klein Jeans slim",
+        "Mug écrivez à <EMAIL>",
+        None,
+        "Calvin Klein Jeans slim",
+    ]
+    assert redacted["category_name"].equals(frame["category_name"]) and redacted["review_id"].equals(frame["review_id"])
+    assert counts == {"PHONE": 1, "EMAIL": 1} | {t.value: 0 for t in PiiType if t.value not in {"PHONE", "EMAIL"}}
+    assert find_pii(redacted, CATALOGUE_COLUMNS, catalogue_config()).is_empty()
+    assert not find_pii(frame, CATALOGUE_COLUMNS, catalogue_config()).is_empty()
