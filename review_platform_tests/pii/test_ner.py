@@ -3,7 +3,7 @@
 import pytest
 
 from review_platform.contract import PiiType
-from review_platform.pii.ner import SpacyNameDetector, _pipeline
+from review_platform.pii.ner import SpacyNameDetector, _pipeline, _windows
 from review_platform.pii.redact import RedactionConfig, redact_text
 
 
@@ -56,3 +56,42 @@ def test_the_redaction_config_adds_it_on_request():
 def test_a_lowercase_word_before_a_name_does_not_hide_it(detector):
     text = "a present for Jürgen Schmidt"
     assert [text[e.start : e.end] for e in detector.detect(text)] == ["Jürgen Schmidt"]
+
+
+@pytest.mark.parametrize("name", ["en", "fr"])
+def test_only_the_entity_recogniser_runs(name):
+    assert _pipeline(name).pipe_names == ["ner"]
+
+
+def test_a_determiner_before_an_ordinary_word_is_no_candidate_but_before_a_known_surname_it_is():
+    def read(text: str) -> list[str]:
+        return [text[start:end] for start, end in _windows(text, SpacyNameDetector._candidate)]
+
+    assert read("Livraison par La Poste, Le SAV a répondu. The Product is great") == []
+    assert read("offert par Le Gall") == ["offert par Le Gall"]
+    assert read("The Jürgen Schmidt edition") != []
+
+
+def test_each_distinct_window_is_read_once_and_the_cache_is_bounded(monkeypatch):
+    read: list[str] = []
+
+    class Recording:
+        def __init__(self, nlp):
+            self.nlp = nlp
+
+        def pipe(self, texts, **kwargs):
+            texts = list(texts)
+            read.extend(texts)
+            return self.nlp.pipe(texts, **kwargs)
+
+    monkeypatch.setattr("review_platform.pii.ner._pipeline", lambda name: Recording(_pipeline(name)))
+    detector = SpacyNameDetector()
+    text = "I gave it to Annemette Iversen and she loved it."
+    first = detector.detect_batch([text, text])
+    assert read == [text] and first[0] == first[1] != []
+    assert detector.detect(text) == first[0] and read == [text], "answered from the cache"
+
+    monkeypatch.setattr("review_platform.pii.ner.CACHE_SIZE", 2)
+    detector.detect_batch([f"I gave it to {name} for her birthday." for name in ("Ada Lovelace", "Grace Hopper")])
+    assert len(detector._cache) == 2
+    assert detector.detect(text) == first[0] and read.count(text) == 2, "the oldest window was dropped"
