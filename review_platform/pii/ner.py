@@ -28,6 +28,7 @@ import polars as pl
 
 from review_platform.contract import PiiType
 from review_platform.nlp.language import language
+from review_platform.pii.casing import CUES, lowercase_name_spans, model_view
 from review_platform.pii.entities import Entity
 from review_platform.pii.names import FIRST_NAMES, LAST_NAME_WORDS
 
@@ -73,15 +74,20 @@ def _languages(texts: list[str]) -> list[str]:
 
 
 def _windows(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+    """The windows around the candidates: two capitalised words in a row, and a cue followed by two lowercase
+    words (`casing.lowercase_name_spans`, which covers the cue too, so the window shows it to `model_view`)."""
+    found: list[tuple[int, int]] = []
     for match in pattern.finditer(text):
         word, next_word = match.group(1), match.group(2)
         if not (word[0].isupper() and word[1].islower() and next_word[0].isupper()):
             continue
         if word in DETERMINERS and next_word not in _KNOWN_NAME_WORDS:
             continue
-        start, end = max(0, match.start() - WINDOW), min(len(text), match.end() + WINDOW)
-        while start > 0 and not text[start - 1].isspace():  # whole words only
+        found.append(match.span())
+    spans: list[tuple[int, int]] = []
+    for candidate_start, candidate_end in sorted([*found, *lowercase_name_spans(text)]):
+        start, end = max(0, candidate_start - WINDOW), min(len(text), candidate_end + WINDOW)
+        while start > 0 and start < candidate_start and not text[start - 1].isspace():  # whole words only
             start += 1
         while end < len(text) and not text[end].isspace():
             end += 1
@@ -118,7 +124,7 @@ class SpacyNameDetector:
     types = frozenset({PiiType.PERSON})
     # Two capitalised words in a row ("Małgorzata Wójcik"): polars' Rust regex knows Unicode's case classes;
     # Python's `re` does not, so `_windows` checks the case of its candidates itself.
-    prefilter = r"\p{Lu}\p{Ll}+[ \-]+\p{Lu}"
+    prefilter = rf"\p{{Lu}}\p{{Ll}}+[ \-]+\p{{Lu}}|(?i:{CUES})\s+\p{{Ll}}{{2,}}[ \t]+\p{{Ll}}{{2,}}"
     # One word per candidate, the next word looked at, not consumed: "for Jürgen Schmidt" is read as "for",
     # "Jürgen", "Schmidt".
     _candidate = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})(?=[ \-]+([^\W\d_]+))")
@@ -155,9 +161,13 @@ class SpacyNameDetector:
         unread = list(dict.fromkeys(window for window in windows if window not in found))
         if not unread:
             return found
-        for window, document in zip(unread, _pipeline(name).pipe(unread, batch_size=BATCH_SIZE), strict=True):
+        # The model reads each window with the case of names restored (same length, same offsets: `casing`).
+        views = [model_view(window) for window in unread]
+        for window, view, document in zip(
+            unread, views, _pipeline(name).pipe(views, batch_size=BATCH_SIZE), strict=True
+        ):
             runs = (
-                _capitalised_run(window, e.start_char, e.end_char) for e in document.ents if e.label_ in PERSON_LABELS
+                _capitalised_run(view, e.start_char, e.end_char) for e in document.ents if e.label_ in PERSON_LABELS
             )
             found[window] = tuple(run for run in runs if run is not None)
         with self._lock:

@@ -25,6 +25,46 @@ def test_names_outside_the_lexicons_are_found(detector, text, name):
     assert name in [text[e.start : e.end] for e in detector.detect(text) if e.type is PiiType.PERSON]
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Perfect jean. I'm susan cole and I love it", "susan cole"),
+        ("My name is narcisa carvajal.", "narcisa carvajal"),
+        ("signed: karoline krogh", "karoline krogh"),
+        ("Je l'ai offert à luisa leonetti pour Noël", "luisa leonetti"),
+        ("c'est tout, ma voisine bradley hawkins l'a aussi", "bradley hawkins"),
+        ("on peut dire que le Finn KRISTENSEN rôle des femmes", "Finn KRISTENSEN"),
+    ],
+)
+def test_names_written_in_lowercase_after_a_cue_or_with_the_surname_in_capitals_are_found(detector, text, name):
+    assert name in [text[e.start : e.end] for e in detector.detect(text) if e.type is PiiType.PERSON]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm very happy with this top",
+        "I'm petite and it fits",
+        "thanks, great product",
+        "Je l'ai offert à ma mère",
+        "demandez à votre libraire",
+        "merci, super livre",
+        "Produit TRÈS bien emballé",
+    ],
+)
+def test_cues_before_ordinary_words_find_no_name(detector, text):
+    assert detector.detect(text) == []
+
+
+def test_the_model_view_keeps_every_offset():
+    from review_platform.pii.casing import model_view
+
+    text = "I’m susan cole, le Finn KRISTENSEN, straße GROSS, offert à ma mère"
+    view = model_view(text)
+    assert len(view) == len(text) and view.lower() == text.lower()
+    assert "Susan Cole" in view and "Finn Kristensen" in view and "ma mère" in view
+
+
 def test_single_words_are_not_names_and_texts_without_two_capitalised_words_are_not_read(detector):
     assert detector.detect("Merci, très beau livre.") == []
     before = _pipeline.cache_info()
