@@ -23,15 +23,16 @@ from review_platform.pii.redact import detect
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "review_platform_tests" / "pii" / "eval_set.jsonl"
 
+# Issue #15's bars: what the script prints beside each figure.
 RECALL_TARGETS: dict[PiiType, float] = {
     PiiType.EMAIL: 0.99,
     PiiType.PHONE: 0.99,
     PiiType.CARD: 0.99,
     PiiType.IBAN: 0.99,
-    PiiType.PERSON: 0.90,
+    PiiType.PERSON: 0.92,
     PiiType.ADDRESS: 0.85,
 }
-CHAR_PRECISION_TARGET = 0.85
+CHAR_PRECISION_TARGET = 0.90
 
 Detect = Callable[[str], Sequence[Entity]]
 

@@ -43,7 +43,7 @@ def test_scoring_is_strict_on_partial_names():
     assert wrong_type.per_type[PiiType.PERSON].recall == 0.0 and wrong_type.char_precision == 1.0
     too_wide = evaluate([example], lambda text: [Entity(PiiType.PERSON, 0, 20)])
     assert too_wide.per_type[PiiType.PERSON].recall == 1.0 and too_wide.char_precision == 0.6
-    assert "PERSON recall 0.000 < 0.9" in half.failures()
+    assert "PERSON recall 0.000 < 0.92" in half.failures()
 
 
 def test_a_span_is_covered_only_without_gaps():
