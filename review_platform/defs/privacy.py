@@ -107,7 +107,11 @@ def anonymised_reviews(
         [
             found
             for rows in (anonymised, rejected)
-            for found in (find_pii(rows, TEXT_COLUMNS, redaction), find_pii(rows, CATALOGUE_COLUMNS, catalogue))
+            for found in (
+                find_pii(rows, TEXT_COLUMNS, redaction),
+                # REJECTED keeps no product or category name
+                find_pii(rows, [c for c in CATALOGUE_COLUMNS if c in rows.columns], catalogue),
+            )
         ],
         how="diagonal",
     )
