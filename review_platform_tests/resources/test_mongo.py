@@ -28,6 +28,8 @@ from review_platform.resources.mongo import (
     index_name,
     supports_transactions,
 )
+from review_platform.resources.postgres import PostgresResource
+from review_platform.resources.privacy import PseudonymKeyResource
 
 DAY, OTHER_DAY = "2026-11-01", "2026-11-02"
 
@@ -185,6 +187,18 @@ def test_a_mongodb_server_gets_one_client_per_process_and_url():
     close_shared_clients()
 
 
+def serving_resources(lake: LakeResource, **store: object) -> dict[str, object]:
+    """What a serving asset needs besides its store (`store`: resource key -> store). No RAW partition is written
+    in these tests, so the buyer-value search has no buyers to read and the source (an unreachable address) is
+    never contacted."""
+    return {
+        "lake": lake,
+        **store,
+        "pseudonym_key": PseudonymKeyResource(key="serving-test-key"),
+        "postgres": PostgresResource(url="postgresql://nobody@127.0.0.1:1/none"),
+    }
+
+
 def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, connections):
     lake = LakeResource(url=str(tmp_path / "lake"))
     lake.write_partition(
@@ -195,7 +209,7 @@ def test_the_mongo_collections_asset_opens_one_connection(tmp_path, mongo, conne
         PartitionRef(Zone.REJECTED, REVIEWS_DATASET, DAY), conform(pl.DataFrame([rejected_row(3)]), REJECTED_SCHEMA)
     )
     mongo_collections = next(asset for asset in SERVING_ASSETS if asset.key.to_user_string() == "mongo_collections")
-    result = dg.materialize([mongo_collections], partition_key=DAY, resources={"lake": lake, "mongo": mongo})
+    result = dg.materialize([mongo_collections], partition_key=DAY, resources=serving_resources(lake, mongo=mongo))
     assert result.success
     assert len(connections) == 1, "was one connection per call (7 per run), each rebuilding the engine's indexes"
     metadata = result.asset_materializations_for_node("mongo_collections")[0].metadata

@@ -21,11 +21,9 @@ from review_platform.ops.status import layer_counts, status_layers
 from review_platform.quality.checks import CheckOutcome
 from review_platform.resources import SERVING_STORE_TYPES, PlatformResources, build_resources
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
-from review_platform.resources.postgres import PostgresResource
-from review_platform.resources.privacy import PseudonymKeyResource
 from review_platform.resources.serving import SERVED_TEXT_SCHEMA, Publication, ServingAssetInfo, ServingStore
 from review_platform.settings import ensure_generated_pseudonym_key, load_settings
-from review_platform_tests.resources.test_mongo import DAY, categorised_row, rejected_row
+from review_platform_tests.resources.test_mongo import DAY, categorised_row, rejected_row, serving_resources
 
 
 class JsonFolderStore(dg.ConfigurableResource):
@@ -93,17 +91,6 @@ def test_the_warehouse_and_mongo_are_serving_stores_listed_once(tmp_path):
     ]
 
 
-def serving_resources(lake: LakeResource, store: JsonFolderStore) -> dict[str, object]:
-    """What a serving asset needs besides its store. No RAW partition is written here, so the buyer-value search
-    has no buyers to read and the source (an unreachable address) is never contacted."""
-    return {
-        "lake": lake,
-        "folder_store": store,
-        "pseudonym_key": PseudonymKeyResource(key="serving-test-key"),
-        "postgres": PostgresResource(url="postgresql://nobody@127.0.0.1:1/none"),
-    }
-
-
 def test_a_new_store_gets_its_asset_checks_status_and_erasure_from_the_interface(tmp_path):
     lake = LakeResource(url=str(tmp_path / "lake"))
     curated = conform(pl.DataFrame([categorised_row(1), categorised_row(2)]), CATEGORISED_SCHEMA)
@@ -115,7 +102,7 @@ def test_a_new_store_gets_its_asset_checks_status_and_erasure_from_the_interface
     store = JsonFolderStore(folder=str(tmp_path / "served"))
 
     asset = build_serving_asset(JsonFolderStore)
-    result = dg.materialize([asset], partition_key=DAY, resources=serving_resources(lake, store))
+    result = dg.materialize([asset], partition_key=DAY, resources=serving_resources(lake, folder_store=store))
     assert result.success
     checks = {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
     assert checks == {"folder_equals_curated": True, "no_pii_in_folder": True, "folder_writable": True}
@@ -151,7 +138,7 @@ def test_a_leak_in_what_a_store_serves_fails_its_pii_check(tmp_path):
     result = dg.materialize(
         [build_serving_asset(JsonFolderStore)],
         partition_key=DAY,
-        resources=serving_resources(lake, store),
+        resources=serving_resources(lake, folder_store=store),
         raise_on_error=False,
     )
     evaluations = {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
