@@ -2,6 +2,7 @@
 
 import datetime as dt
 import time
+from typing import Literal
 
 import dagster as dg
 import polars as pl
@@ -15,17 +16,18 @@ from review_platform.pii.anonymise import (
     CATALOGUE_COLUMNS,
     TEXT_COLUMNS,
     anonymise_extract_with_report,
-    catalogue_config,
 )
 from review_platform.pii.guard import rows_with_buyer_values
 from review_platform.pii.pseudonymise import without_erased
-from review_platform.pii.redact import RedactionConfig, find_pii
+from review_platform.pii.redact import RedactionConfig
+from review_platform.pii.shapes import rows_with_shapes
 from review_platform.quality.checks import (
     accepted_rows_valid,
     counts_reconcile,
     lake_integrity,
     no_leaking_rows,
     reject_rate,
+    withheld_rows,
 )
 from review_platform.resources.lake import REVIEWS_DATASET, LakeResource, PartitionRef, Zone
 from review_platform.resources.postgres import PostgresResource
@@ -47,6 +49,13 @@ class AnonymiseConfig(dg.Config):
     # 0.68 on unseen texts, for the anonymiser at a fifth of its speed (a few % end to end) and more celebrities
     # and authors redacted (README). On by default: a missed name is a leak, an extra one a lost word.
     spacy_names: bool = True
+    # What becomes of a row in which the guard's shape detector (pii/shapes.py) still finds something shaped like a
+    # personal value: "withhold" keeps it in RAW only and publishes the rest of the day (check
+    # `suspected_rows_withheld` lists the ids); "block" stops the day instead, as a buyer's own value always does.
+    suspected_rows: Literal["withhold", "block"] = "withhold"
+    # Review ids a person has read in RAW and found free of personal data (an author, a place, a product code):
+    # the shape detector no longer holds them back. The search for the buyers' own values still reads them.
+    release_review_ids: list[str] = Field(default_factory=list)
 
 
 @dg.asset(
@@ -60,6 +69,7 @@ class AnonymiseConfig(dg.Config):
         daily_check(name, "anonymised_reviews")
         for name in (
             "no_pii_past_raw",
+            "suspected_rows_withheld",
             "accepted_rows_valid",
             "raw_equals_anonymised_plus_rejected",
             "reject_rate",
@@ -100,40 +110,39 @@ def anonymised_reviews(
     rejected, erased_rejected = without_erased(rejected, erased)
     forgotten = {"accepted": erased_accepted, "rejected": erased_rejected}
 
-    # The guard, in two lines: the detectors again, and the day's buyers' own values searched verbatim (read with
-    # the review_guard role, compared here in memory, then dropped), which catches what the detectors miss.
-    catalogue = catalogue_config(redaction)
-    leaks = pl.concat(
-        [
-            found
-            for rows in (anonymised, rejected)
-            for found in (
-                find_pii(rows, TEXT_COLUMNS, redaction),
-                # REJECTED keeps no product or category name
-                find_pii(rows, [c for c in CATALOGUE_COLUMNS if c in rows.columns], catalogue),
-            )
-        ],
-        how="diagonal",
-    )
+    # The guard, in two lines, neither of them the redactor again (its detectors would miss what it missed): a
+    # detector of shapes rather than formats, and the day's buyers' own values searched verbatim (read with the
+    # review_guard role, compared here in memory, then dropped).
+    guarded = [*TEXT_COLUMNS, *CATALOGUE_COLUMNS]  # REJECTED keeps no product or category name: read if present
     buyers = buyer_contacts(postgres, raw.get_column("buyer_id"))
-    own_values = pl.concat(
-        [rows_with_buyer_values(rows, [*TEXT_COLUMNS, *CATALOGUE_COLUMNS], buyers) for rows in (anonymised, rejected)]
-    )
+    own_values = pl.concat([rows_with_buyer_values(rows, guarded, buyers) for rows in (anonymised, rejected)])
     del buyers
-    leak_outcome = no_leaking_rows(leaks, anonymised.height + rejected.height, buyer_values=own_values)
+    released = pl.Series(config.release_review_ids, dtype=pl.String)
+    suspected = pl.concat(
+        [rows_with_shapes(rows, TEXT_COLUMNS, catalogue=CATALOGUE_COLUMNS) for rows in (anonymised, rejected)]
+    ).filter(~pl.col("review_id").cast(pl.String).is_in(released.implode()))
+    blocking = suspected if config.suspected_rows == "block" else suspected.clear()
+    leak_outcome = no_leaking_rows(blocking, anonymised.height + rejected.height, buyer_values=own_values)
     if not leak_outcome.passed:
         # The guard runs before anything is written: personal data never reaches PROCESSED. The failed ERROR check
         # is what the UI, doctor and the alerts show for the day; the step then fails without a retry, since the
         # same data would leak the same way.
         yield check_result("no_pii_past_raw", leak_outcome)
         raise dg.Failure(description=leak_outcome.description, metadata=leak_outcome.metadata, allow_retries=False)
+    held = suspected.get_column("review_id")
+    anonymised = anonymised.filter(~pl.col("review_id").is_in(held.implode()))
+    rejected = rejected.filter(~pl.col("review_id").is_in(held.implode()))
 
     processed_ref = PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition)
     rejected_ref = PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition)
     # The manifests count every row of the source day kept out for erasure, the extract's included, so that
     # `review-platform status` reconciles source = anonymised + rejected + erased.
     before_raw = (lake.read_manifest(raw_ref) or {}).get("erased_rows", 0)
-    lake.write_partition(processed_ref, anonymised, extra={"erased_rows": forgotten["accepted"] + before_raw})
+    lake.write_partition(
+        processed_ref,
+        anonymised,
+        extra={"erased_rows": forgotten["accepted"] + before_raw, "withheld_rows": suspected.height},
+    )
     lake.write_partition(rejected_ref, rejected, extra={"erased_rows": forgotten["rejected"]})
 
     reasons = rejected.group_by("reason").len().sort("reason")
@@ -143,6 +152,7 @@ def anonymised_reviews(
             "reject_rate": dg.MetadataValue.float(round(rejected.height / raw.height, 4) if raw.height else 0.0),
             **{f"rejected_{row['reason']}": dg.MetadataValue.int(row["len"]) for row in reasons.to_dicts()},
             "erased_buyer_rows": dg.MetadataValue.int(sum(forgotten.values())),
+            "withheld_rows": dg.MetadataValue.int(suspected.height),
             "pii_redactions": dg.MetadataValue.int(sum(redactions.values())),
             **{f"pii_redactions_{pii_type}": dg.MetadataValue.int(count) for pii_type, count in redactions.items()},
             # Ids, labels and counts only: a value the detectors missed must not reach the UI's metadata too.
@@ -151,13 +161,14 @@ def anonymised_reviews(
         },
         check_results=[
             check_result("no_pii_past_raw", leak_outcome),
+            check_result("suspected_rows_withheld", withheld_rows(suspected, raw.height)),
             check_result("accepted_rows_valid", accepted_rows_valid(anonymised, REQUIRED_COLUMNS)),
             check_result(
                 "raw_equals_anonymised_plus_rejected",
                 counts_reconcile(
-                    "anonymised + rejected + erased vs RAW",
+                    "anonymised + rejected + erased + withheld vs RAW",
                     raw.height,
-                    anonymised.height + rejected.height + sum(forgotten.values()),
+                    anonymised.height + rejected.height + sum(forgotten.values()) + suspected.height,
                     "A row was lost or duplicated in validation: re-run the partition and report it to data "
                     "engineering (N2).",
                 ),

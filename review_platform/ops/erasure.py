@@ -45,7 +45,7 @@ def _rewrite_without(lake: LakeResource, zone: Zone, column: str, value: object)
         kept = frame.filter(pl.col(column).ne_missing(value))
         if kept.height != frame.height:
             manifest = lake.read_manifest(ref) or {}
-            extra = {key: manifest[key] for key in ("extracted_at",) if key in manifest}
+            extra = {key: manifest[key] for key in ("extracted_at", "withheld_rows") if key in manifest}
             # The manifest counts erased rows, so that the day still reconciles with its source.
             extra["erased_rows"] = manifest.get("erased_rows", 0) + frame.height - kept.height
             lake.write_partition(ref, kept, extra=extra)

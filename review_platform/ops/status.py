@@ -13,7 +13,8 @@ def status_layers(resources: PlatformResources) -> list[str]:
 
 
 def layer_counts(resources: PlatformResources) -> dict[str, dict[str, int | None]]:
-    """Rows per partition in every layer: source, raw, anonymised, rejected, erased (GDPR), categorised, then
+    """Rows per partition in every layer: source, raw, anonymised, rejected, erased (GDPR), withheld (by the leak
+    guard), categorised, then
     every serving store (warehouse, mongo)."""
     lake = resources.lake
 
@@ -39,6 +40,7 @@ def layer_counts(resources: PlatformResources) -> dict[str, dict[str, int | None
             partition: erased_accepted.get(partition, 0) + erased_rejected.get(partition, 0)
             for partition in {*erased_accepted, *erased_rejected}
         },
+        "withheld": lake_counts(Zone.PROCESSED, "withheld_rows"),
         "categorised": lake_counts(Zone.CURATED),
         **{store.store_name: store.count_by_partition() for store in resources.serving_stores},
     }

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
 from functools import cache
 
 import polars as pl
@@ -155,9 +156,9 @@ def _names(text: str) -> list[Entity]:
     return found
 
 
-def shape_detect(text: str) -> list[Entity]:
+def shape_detect(text: str, names: bool = True) -> list[Entity]:
     """Spans of `text` shaped like personal values, merged; the guard reads only that something was found, and
-    of which kind."""
+    of which kind. `names=False` leaves out the NAME line (product and category names: there a name is a brand)."""
     if not text:
         return []
     clean = _REDACTED.sub(lambda m: " " * len(m.group()), text)
@@ -171,18 +172,28 @@ def shape_detect(text: str) -> list[Entity]:
     found += [
         Entity(PiiType.ADDRESS, *m.span(), 0.4) for m in _ADDRESS.finditer(clean) if not _YEAR_TOWN.match(m.group())
     ]
-    found += _names(clean)
+    if names:
+        found += _names(clean)
     return merge_entities(found)
 
 
-def rows_with_shapes(frame: pl.DataFrame, columns: list[str], id_column: str = "review_id") -> pl.DataFrame:
-    """(`id_column`, `kinds`) for each row of `frame` in which one of `columns` holds something shaped like a
-    personal value; `kinds` lists the PiiTypes nearest to the shapes found, never the value."""
-    present = [column for column in columns if column in frame.columns]
+def rows_with_shapes(
+    frame: pl.DataFrame, columns: Sequence[str], id_column: str = "review_id", catalogue: Sequence[str] = ()
+) -> pl.DataFrame:
+    """(`id_column`, `kinds`) for each row of `frame` in which one of `columns` (or of `catalogue`, read without
+    the NAME line) holds something shaped like a personal value; `kinds` lists the PiiTypes nearest to the shapes
+    found, never the value. Columns `frame` lacks are skipped."""
+    texts = [column for column in columns if column in frame.columns]
+    products = [column for column in catalogue if column in frame.columns]
     ids, kinds = [], []
-    for row in frame.select(id_column, *present).iter_rows():
+    for row in frame.select(id_column, *texts, *products).iter_rows():
         found = sorted(
-            {entity.type.value for text in row[1:] if isinstance(text, str) for entity in shape_detect(text)}
+            {
+                entity.type.value
+                for position, text in enumerate(row[1:])
+                if isinstance(text, str)
+                for entity in shape_detect(text, names=position < len(texts))
+            }
         )
         if found:
             ids.append(row[0])
