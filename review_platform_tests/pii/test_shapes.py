@@ -35,6 +35,11 @@ from review_platform.pii.shapes import rows_with_shapes, shape_detect
         ("thanks to Katarzyna Wiśniewska", PiiType.PERSON),
         ("signed Finn KRISTENSEN", PiiType.PERSON),
         ("merci à Mme Lefebvre", PiiType.PERSON),
+        ("la terreur règne vicente moreira", PiiType.PERSON),  # lowercase: no lexicon knows either word
+        ("offert par todd oconnor", PiiType.PERSON),  # one of them a WordNet noun only
+        ("ask yfke de bruin", PiiType.PERSON),
+        ("thanks Liv van den Velde", PiiType.PERSON),
+        ("livré chemin Fleury", PiiType.ADDRESS),
     ],
 )
 def test_values_the_redactor_could_miss_have_a_shape(text, kind):
@@ -53,6 +58,8 @@ def test_values_the_redactor_could_miss_have_a_shape(text, kind):
         "in the box. 100% cotton",
         "the <PERSON> wrote to <EMAIL> from <ADDRESS> and <PHONE:bqkzt>",
         "size 38, 5 stars, 3 pages",
+        "the delivery time was great, i didn't expect it, l'histoire d'une vie",
+        "1 mais j'ai appris plein de choses, 150 pages via Kindle",
     ],
 )
 def test_dates_prices_codes_and_placeholders_have_none(text):
