@@ -55,6 +55,9 @@ _AT = re.compile(
     re.I,
 )
 
+# Only a text with one of these can hold an e-mail or a handle: most texts skip `_AT`.
+_AT_HINT = re.compile(r"@|[\[({<]\s?(?:at|arobase)\s?[\])}>]|\s(?:at|arobase)\s", re.I)
+
 _STREET_WORDS = (
     "street|st|road|rd|avenue|ave|av|boulevard|blvd|bd|lane|ln|drive|dr|court|ct|way|place|pl|square|sq|terrace|"
     "close|crescent|circle|cir|parkway|pkwy|highway|hwy|row|mews|grove|gardens|walk|hill|park|trail|loop|pike|"
@@ -79,26 +82,61 @@ _CAP_WORD = rf"[{_UPPER}][\w'’\-]+"
 _NUMBER = r"\d{1,5}(?:\s?(?:bis|ter|[A-Za-z]))?(?:/\d{1,4})?"
 # Postcodes of the shapes Europe uses: 00-950, 10115, 1017 GB, 123 45, 1000-001 (and 2100, tried against years).
 _POSTCODE = r"(?:\d{2}[\- ]\d{3}|\d{4}(?:\s?[A-Z]{2})?|\d{5}|\d{3}\s\d{2}|\d{4}-\d{3})"
-_ADDRESS = re.compile(
-    rf"\b{_NUMBER},?\s+(?:(?:{_CAP_WORD}|de|du|des|la|le|les|of|the)\s+){{0,4}}(?i:{_STREET_WORDS})\b\.?"
-    rf"|\b(?i:{_STREET_WORDS})\s+(?:[\w'’\-]+\s+){{0,3}}?{_CAP_WORD}(?:\s+{_CAP_WORD})*,?\s+{_NUMBER}\b"
-    rf"|\b[\w'’\-]*(?i:{_STREET_SUFFIX})\s+{_NUMBER}\b"
-    rf"|\b(?:{_FR_STREET})\s(?:(?:de|du|des|la|le|les|d'|l')\s?)?{_CAP_WORD}"
-    rf"|\b(?<![\d.,]){_POSTCODE}\s+{_CAP_WORD}"
-    rf"|\b[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}}\b"
-    rf"|\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b"
-    rf"|\b(?:(?i:apt|appt|ste|fl|bât|bat|etg|whg|lgh|bp|cs)\.?|(?i:apartment|appartement|suite|flat|unit|studio|bâtiment|"
-    rf"étage|etage|floor|piso|puerta|wohnung|postfach|apartado|p\.?\s?o\.?\s?box))\s*(?:n°\s?)?\d{{1,5}}[A-Za-z]?\b"
-    rf"(?!\s?%)"
-    rf"|\b\d{{1,2}}(?:e|er|ème|th|st|nd|rd)\s(?i:étage|floor)\b"
+# Street words, street-name endings and flat/suite words are looked up word by word (a set, not a regex
+# alternation tried at every position, which cost most of the guard's time); the shape is then matched there.
+_STREET_SET = frozenset(_STREET_WORDS.split("|"))
+_SUFFIXES = tuple(_STREET_SUFFIX.replace("\\", "").split("|"))
+_UNIT_WORDS = frozenset(
+    (
+        *("apt", "appt", "ste", "fl", "bât", "bat", "etg", "whg", "lgh", "bp", "cs"),
+        *("apartment", "appartement", "suite", "flat", "unit", "studio", "bâtiment", "étage", "etage", "floor"),
+        *("piso", "puerta", "wohnung", "postfach", "apartado"),
+    )
 )
+_WORD = re.compile(r"[\w'’\-]+\.?")
+_AFTER_STREET_WORD = re.compile(rf"\s+(?:[\w'’\-]+\s+){{0,3}}?{_CAP_WORD}(?:\s+{_CAP_WORD})*,?\s+{_NUMBER}\b")
+_AFTER_SUFFIX = re.compile(rf"\s+{_NUMBER}\b")
+_AFTER_UNIT = re.compile(r"\s*(?:n°\s?)?\d{1,5}[A-Za-z]?\b(?!\s?%)")
+_NUMBER_FIRST = re.compile(
+    rf"\b{_NUMBER},?\s+(?:(?:{_CAP_WORD}|de|du|des|la|le|les|of|the)\s+){{0,4}}(?i:{_STREET_WORDS})\b\.?"
+)
+_POSTCODES = re.compile(
+    rf"\b(?<![\d.,]){_POSTCODE}\s+{_CAP_WORD}|\b[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}}\b|\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b"
+    r"|\b(?i:p\.?\s?o\.?\s?box)\s*\d{1,6}\b|\b\d{1,2}(?:e|er|ème|th|st|nd|rd)\s(?i:étage|floor)\b"
+)
+_ADDRESS_WITHOUT_NUMBER = re.compile(rf"\b(?:{_FR_STREET})\s(?:(?:de|du|des|la|le|les|d'|l')\s?)?{_CAP_WORD}")
+
+
+def _addresses(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _ADDRESS_WITHOUT_NUMBER.finditer(text)]
+    if not _DIGIT.search(text):
+        return spans
+    spans += [m.span() for m in _NUMBER_FIRST.finditer(text)]
+    spans += [m.span() for m in _POSTCODES.finditer(text) if not _YEAR_TOWN.match(m.group())]
+    for word in _WORD.finditer(text):
+        lower = word.group().lower()
+        bare = lower.rstrip(".")
+        # "a stupid place. After 5 days": a sentence ends there, after no abbreviation
+        sentence_end = lower != bare and len(bare) > 4
+        if bare in _STREET_SET and not sentence_end and (after := _AFTER_STREET_WORD.match(text, word.end())):
+            spans.append((word.start(), after.end()))
+        if lower.endswith(_SUFFIXES) and (after := _AFTER_SUFFIX.match(text, word.end())):
+            spans.append((word.start(), after.end()))
+        if bare in _UNIT_WORDS and (after := _AFTER_UNIT.match(text, word.end())):
+            spans.append((word.start(), after.end()))
+    return spans
+
+
+_DIGIT = re.compile(r"\d")
 _YEAR_TOWN = re.compile(r"^(?:1[5-9]|20)\d\d\s")
 
 _HONORIFIC = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|M|Me|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dhr|Mevr|Pan|Pani)\.?\s"
     rf"{_CAP_WORD}(?:\s{_CAP_WORD})?"
 )
-_TITLE_WORD = rf"[{_UPPER}][a-zß-öø-ÿā-ž'’\-][\w'’\-]*"
+_LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
+# A capital then a small letter ("D'Angelo" too); "L'ACHETEZ" and "NE" are not names' first words.
+_TITLE_WORD = rf"[{_UPPER}](?:['’][{_UPPER}])?[{_LOWER}][\w'’\-]*"
 # Between the words of a name. French "de", "du", "la" join titles too ("Histoire de France"): lowercase only.
 _NAME_PARTICLES = r"(?:da|di|del|della|van|von|der|den|ten|ter|dos|das|zu|af|av)"
 _PARTICLES = r"(?:da|di|del|della|van|von|der|den|ten|ter|dos|das|zu|af|av|de|du|le|la)"
@@ -106,7 +144,6 @@ _NAME = re.compile(
     rf"{_TITLE_WORD}(?:\s(?:[{_UPPER}]\.\s|{_NAME_PARTICLES}\s(?:{_NAME_PARTICLES}\s)?)?(?:{_CAP_WORD}|[{_UPPER}]{{2,}}\b)){{1,2}}"
 )
 # Two lowercase words in a row, or with particles between them ("yfke de bruin"), looked at pair by pair.
-_LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
 _LOWER_WORD = rf"[{_LOWER}][{_LOWER}'’\-]{{2,}}"
 _LOWER_PAIR = re.compile(rf"(?<![\w'’\-])(?=({_LOWER_WORD})((?:\s{_PARTICLES}){{0,2}}\s)({_LOWER_WORD})(?![\w'’\-]))")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n\"“«(]\s*|\s-\s|\s—\s)$")
@@ -136,6 +173,8 @@ def _names(text: str) -> list[Entity]:
         for match in pattern.finditer(text):
             words = [w for w in re.findall(r"[\w'’\-]+", match.group()) if not re.fullmatch(_PARTICLES, w)]
             start = match.start()
+            if not needs_rare and words[0] in ("M", "Me") and known_word(words[1]):
+                continue  # "taille M. Bilan mitigé", "Me Too": a size, a word, not "M. Lefebvre"
             if needs_rare:
                 at_start = bool(_SENTENCE_START.search(text[max(start - 4, 0) : start]))
                 rest = words[1:] if at_start else words
@@ -166,10 +205,9 @@ def shape_detect(text: str, names: bool = True) -> list[Entity]:
         for m in _ACCOUNT.finditer(clean)
         if any(c.isdigit() for c in m.group()[4:])
     ]
-    found += [Entity(PiiType.EMAIL, *m.span(), 0.5) for m in _AT.finditer(clean)]
-    found += [
-        Entity(PiiType.ADDRESS, *m.span(), 0.4) for m in _ADDRESS.finditer(clean) if not _YEAR_TOWN.match(m.group())
-    ]
+    if _AT_HINT.search(clean):
+        found += [Entity(PiiType.EMAIL, *m.span(), 0.5) for m in _AT.finditer(clean)]
+    found += [Entity(PiiType.ADDRESS, start, end, 0.4) for start, end in _addresses(clean)]
     if names:
         found += _names(clean)
     return merge_entities(found)

@@ -60,6 +60,8 @@ def test_values_the_redactor_could_miss_have_a_shape(text, kind):
         "size 38, 5 stars, 3 pages",
         "the delivery time was great, i didn't expect it, l'histoire d'une vie",
         "1 mais j'ai appris plein de choses, 150 pages via Kindle",
+        "impossible à enfiler en M. Bilan mitigé. NE L'ACHETEZ PAS",
+        "the label is in a really stupid place. After 5 days the seam split",
     ],
 )
 def test_dates_prices_codes_and_placeholders_have_none(text):
@@ -80,7 +82,7 @@ def test_rows_with_shapes_names_ids_and_kinds_never_values():
 
 @pytest.fixture(scope="module")
 def demo():
-    return generate_demo_data(dt.date(2026, 11, 1), 3, 400, 42)
+    return generate_demo_data(dt.date(2026, 11, 1), 5, 2000, 42)  # 10,000 reviews
 
 
 def test_with_the_redactor_removed_it_flags_the_rows_with_planted_values(demo):
