@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     row_share = caught_rows / rows
     print(f"\n1. redactor removed: rows flagged {caught_rows}/{rows} = {row_share:.3f} (target {ROW_TARGET})")
     for pii_type in sorted(values):
-        print(f"   {pii_type:<8} values under a flagged span {caught[pii_type] / values[pii_type]:.3f} ({values[pii_type]})")
+        share = caught[pii_type] / values[pii_type]
+        print(f"   {pii_type:<8} values under a flagged span {share:.3f} ({values[pii_type]})")
 
     left_rows = left_caught = 0
     left, left_hit = Counter(), Counter()

