@@ -129,19 +129,21 @@ def anonymised_reviews(
         # same data would leak the same way.
         yield check_result("no_pii_past_raw", leak_outcome)
         raise dg.Failure(description=leak_outcome.description, metadata=leak_outcome.metadata, allow_retries=False)
-    held = suspected.get_column("review_id")
-    anonymised = anonymised.filter(~pl.col("review_id").is_in(held.implode()))
-    rejected = rejected.filter(~pl.col("review_id").is_in(held.implode()))
+    # Withheld: left in RAW only, out of PROCESSED and REJECTED alike (both hold texts).
+    kept = ~pl.col("review_id").is_in(suspected.get_column("review_id").implode())
+    withheld = anonymised.height + rejected.height
+    anonymised, rejected = anonymised.filter(kept), rejected.filter(kept)
+    withheld -= anonymised.height + rejected.height
 
     processed_ref = PartitionRef(Zone.PROCESSED, REVIEWS_DATASET, partition)
     rejected_ref = PartitionRef(Zone.REJECTED, REVIEWS_DATASET, partition)
-    # The manifests count every row of the source day kept out for erasure, the extract's included, so that
-    # `review-platform status` reconciles source = anonymised + rejected + erased.
+    # The manifests count every row of the source day kept out for erasure (the extract's included) or withheld, so
+    # that `review-platform status` reconciles source = anonymised + rejected + erased + withheld.
     before_raw = (lake.read_manifest(raw_ref) or {}).get("erased_rows", 0)
     lake.write_partition(
         processed_ref,
         anonymised,
-        extra={"erased_rows": forgotten["accepted"] + before_raw, "withheld_rows": suspected.height},
+        extra={"erased_rows": forgotten["accepted"] + before_raw, "withheld_rows": withheld},
     )
     lake.write_partition(rejected_ref, rejected, extra={"erased_rows": forgotten["rejected"]})
 
@@ -152,7 +154,7 @@ def anonymised_reviews(
             "reject_rate": dg.MetadataValue.float(round(rejected.height / raw.height, 4) if raw.height else 0.0),
             **{f"rejected_{row['reason']}": dg.MetadataValue.int(row["len"]) for row in reasons.to_dicts()},
             "erased_buyer_rows": dg.MetadataValue.int(sum(forgotten.values())),
-            "withheld_rows": dg.MetadataValue.int(suspected.height),
+            "withheld_rows": dg.MetadataValue.int(withheld),
             "pii_redactions": dg.MetadataValue.int(sum(redactions.values())),
             **{f"pii_redactions_{pii_type}": dg.MetadataValue.int(count) for pii_type, count in redactions.items()},
             # Ids, labels and counts only: a value the detectors missed must not reach the UI's metadata too.
@@ -168,7 +170,7 @@ def anonymised_reviews(
                 counts_reconcile(
                     "anonymised + rejected + erased + withheld vs RAW",
                     raw.height,
-                    anonymised.height + rejected.height + sum(forgotten.values()) + suspected.height,
+                    anonymised.height + rejected.height + sum(forgotten.values()) + withheld,
                     "A row was lost or duplicated in validation: re-run the partition and report it to data "
                     "engineering (N2).",
                 ),

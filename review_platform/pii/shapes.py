@@ -9,10 +9,12 @@ values share instead, without validating them:
 - ACCOUNT: two letters, two digits and ten or more letters or digits (an IBAN, valid or not);
 - AT: an `@` between two words, an `[at]`-style or spelled-out e-mail (`x at y dot com`), a `@handle`;
 - ADDRESS: a postcode followed by a capitalised town; a number next to a street word of any of a dozen
-  languages, or glued to one (`Hauptstraße 12`); a flat, suite, floor or PO box with its number;
-- NAME: two or three capitalised words in a row (`Title` or `CAPS` after a `Title`), none of them a common
-  word of English or French, anywhere but the very start of a sentence; an honorific followed by a capitalised
-  word.
+  languages, or glued to one (`Hauptstraße 12`); a French street type before a name (`chemin Fleury`); a flat,
+  suite, floor or PO box with its number;
+- NAME: two or three capitalised words in a row (`Title`, or `CAPS` after a `Title`; name particles between:
+  `Liv van den Velde`) of which one is not an ordinary word (`pii.vocabulary.plain_lemma`), the first word of a
+  sentence aside; an honorific before a capitalised word; two lowercase words that no lexicon knows
+  (`vicente moreira`), or of which one is a WordNet noun at most (`todd oconnor`).
 
 What it accepts without a second look: dates, times, prices, years and year ranges, versions, ISBNs, order,
 reference and tracking numbers that say so, and the redactor's own placeholders, masks and hash tokens. Found

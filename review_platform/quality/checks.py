@@ -160,10 +160,10 @@ def no_leaking_rows(
 def withheld_rows(suspected: pl.DataFrame, total: int, id_column: str = "review_id") -> CheckOutcome:
     """A WARN when the guard's shape detector held rows back (`suspected`: `pii.shapes.rows_with_shapes`): they
     stay in RAW only, the rest of the day is published. Names the ids and kinds, never a value, and what to do."""
-    metadata = {"rows_scanned": total, "rows_withheld": suspected.height}
-    if suspected.is_empty():
+    ids = sorted(set(suspected.get_column(id_column).to_list()))
+    metadata = {"rows_scanned": total, "rows_withheld": len(ids)}
+    if not ids:
         return CheckOutcome(True, f"no row of {total} looks like it holds personal data", metadata, Severity.WARN)
-    ids = sorted(suspected.get_column(id_column).to_list())
     kinds = sorted({kind for found in suspected.get_column("kinds").to_list() for kind in found.split(",")})
     return CheckOutcome(
         False,

@@ -89,3 +89,17 @@ def test_views_answer_fails_on_an_empty_view_and_indexes_name_what_is_missing():
     assert indexes_present([]).passed
     missing = indexes_present(["reviews.review_id_1"])
     assert not missing.passed and "reviews.review_id_1" in missing.description
+
+
+def test_withheld_rows_is_a_warn_with_ids_kinds_and_what_to_do():
+    from review_platform.quality.checks import Severity, withheld_rows
+
+    none = withheld_rows(
+        pl.DataFrame({"review_id": [], "kinds": []}, schema={"review_id": pl.Int64, "kinds": pl.String}), 10
+    )
+    assert none.passed and none.metadata["rows_withheld"] == 0
+    found = withheld_rows(pl.DataFrame({"review_id": [7, 3, 7], "kinds": ["PERSON", "EMAIL,PHONE", "PERSON"]}), 10)
+    assert not found.passed and found.severity is Severity.WARN
+    assert found.metadata["rows_withheld"] == 2 and found.metadata["withheld_review_ids"] == "3, 7"
+    assert found.metadata["withheld_kinds"] == "EMAIL, PERSON, PHONE"
+    assert "release_review_ids" in found.description and "kept in RAW only" in found.description
