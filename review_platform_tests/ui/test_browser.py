@@ -251,8 +251,9 @@ def test_asset_page_shows_metadata_and_checks(page: Page):
         save_screenshot(page, "asset_page.png", docs=True)
 
         page.get_by_role("tab", name="Checks").click()
-        expect(page.get_by_text(re.compile(r"^Checks \(5\)$"))).to_be_visible()
-        for check in ("no_pii_past_raw", "accepted_rows_valid", "reject_rate", "processed_matches_manifest"):
+        expect(page.get_by_text(re.compile(r"^Checks \(6\)$"))).to_be_visible()
+        checks = ("no_pii_past_raw", "suspected_rows_withheld", "accepted_rows_valid", "reject_rate")
+        for check in (*checks, "processed_matches_manifest"):
             expect(page.get_by_text(check, exact=True).first).to_be_visible()
         save_screenshot(page, "asset_checks.png")
 
