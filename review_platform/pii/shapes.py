@@ -106,6 +106,8 @@ _POSTCODES = re.compile(
     rf"\b(?<![\d.,]){_POSTCODE}\s+{_CAP_WORD}|\b[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}}\b|\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b"
     r"|\b(?i:p\.?\s?o\.?\s?box)\s*\d{1,6}\b|\b\d{1,2}(?:e|er|ème|th|st|nd|rd)\s(?i:étage|floor)\b"
 )
+_DIGIT = re.compile(r"\d")
+_YEAR_TOWN = re.compile(r"^(?:1[5-9]|20)\d\d\s")
 _ADDRESS_WITHOUT_NUMBER = re.compile(rf"\b(?:{_FR_STREET})\s(?:(?:de|du|des|la|le|les|d'|l')\s?)?{_CAP_WORD}")
 
 
@@ -129,9 +131,6 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_DIGIT = re.compile(r"\d")
-_YEAR_TOWN = re.compile(r"^(?:1[5-9]|20)\d\d\s")
-
 _HONORIFIC = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|M|Me|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dhr|Mevr|Pan|Pani)\.?\s"
     rf"{_CAP_WORD}(?:\s{_CAP_WORD})?"
@@ -141,7 +140,7 @@ _LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕ�
 _TITLE_WORD = rf"[{_UPPER}](?:['’][{_UPPER}])?[{_LOWER}][\w'’\-]*"
 # Between the words of a name. French "de", "du", "la" join titles too ("Histoire de France"): lowercase only.
 _NAME_PARTICLES = r"(?:da|di|del|della|van|von|der|den|ten|ter|dos|das|zu|af|av)"
-_PARTICLES = r"(?:da|di|del|della|van|von|der|den|ten|ter|dos|das|zu|af|av|de|du|le|la)"
+_PARTICLES = rf"(?:{_NAME_PARTICLES}|de|du|le|la)"
 _NAME = re.compile(
     rf"{_TITLE_WORD}(?:\s(?:[{_UPPER}]\.\s|{_NAME_PARTICLES}\s(?:{_NAME_PARTICLES}\s)?)?(?:{_CAP_WORD}|[{_UPPER}]{{2,}}\b)){{1,2}}"
 )
