@@ -199,6 +199,19 @@ PHONE_REGIONS = (
 )
 
 
+_DOTTED_PAIRS = re.compile(r"[0-9]{2}(?:\.[0-9]{2}){3}")
+_DATE = re.compile(r"[0-9]{1,2}([./\- ])[0-9]{1,2}\1(?:1[89]|20)[0-9]{2}")
+
+
+def reads_as_national_phone(value: str) -> bool:
+    """Whether libphonenumber's matcher reads the whole of `value` as a valid number of one of `PHONE_REGIONS`."""
+    return any(
+        found.raw_string == value
+        for region in PHONE_REGIONS
+        for found in phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID)
+    )
+
+
 class LibPhoneNumberDetector(PatternDetector):
     """Numbers libphonenumber (`phonenumbers`) reads as valid: any region's in international form ("+46 70 123 45
     67", "0046...", "(+33) 6 ..."), and `PHONE_REGIONS`' in national form when written the way phones are (a trunk
@@ -219,20 +232,30 @@ class LibPhoneNumberDetector(PatternDetector):
     _country_code_before = re.compile(r"\(?(?:\+|00)[1-9][0-9]{0,2}\)?[ \u00a0]?$")
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
-        return self._read(text, match, trimmed=False)
+        return self._read(text, match, reread=False)
 
     @staticmethod
     def _plausible_national(raw: str, digits: int) -> bool:
         """Without a phone word: 9 digits at least, grouped, or bare with a trunk 0 and at most 11 (a longer bare
-        run is as often a barcode or an order number)."""
+        run is as often a barcode or an order number); 8 grouped digits only with a trunk 0 ("08-12 78 65") or as
+        four dotted pairs ("32.12.60.12"), the way Nordic numbers are written: four pairs between spaces are as
+        often a row of sizes."""
+        grouped = any(c in raw for c in f"{_SPACE}.-/()")
+        if digits == 8:
+            if _DATE.fullmatch(raw):
+                return False  # "08.12.2024", "02/11/2024"
+            return grouped and (raw.startswith("0") or _DOTTED_PAIRS.fullmatch(raw) is not None)
         if digits < 9:
             return False
-        grouped = any(c in raw for c in f"{_SPACE}.-/()")
         return grouped or (raw.startswith("0") and digits <= 11)
 
-    def _read(self, text: str, match: re.Match[str], trimmed: bool) -> Entity | None:
+    def _read(self, text: str, match: re.Match[str], reread: bool) -> Entity | None:
         start, end = match.span()
         digits = sum(c.isdigit() for c in match.group())
+        if digits > 17 and not reread and (gap := match.group().find(" ")) > 0:
+            # Another number written just before ("5101-2247-7715-6681 21.234.3188"): read once from the next group.
+            rest = self.pattern.match(text, start + gap + 1)
+            return self._read(text, rest, reread=True) if rest is not None else None
         if not 7 <= digits <= 17:
             return None
         window = text[start:end]
@@ -252,10 +275,11 @@ class LibPhoneNumberDetector(PatternDetector):
                 break  # a reading of the whole candidate: no other region can do better
         if best is None:
             # A digit glued on after the number ("... 53 78 2ème"): read the candidate without its last group.
+            # Or a year, a page count ("... 70 01 1946 et publié"): the last group, of at most four digits.
             last_gap = max(match.group().rfind(" "), match.group().rfind("."))
-            short_tail = last_gap > 0 and end - start - last_gap <= 3  # a group of one or two digits
+            short_tail = last_gap > 0 and end - start - last_gap <= 5
             shorter = self.pattern.match(text, start, start + last_gap) if short_tail else None
-            return self._read(text, shorter, trimmed=True) if shorter is not None and not trimmed else None
+            return self._read(text, shorter, reread=True) if shorter is not None and not reread else None
         _, found_start, found_end = best
         if prefix := self._country_code_before.search(text, max(0, found_start - 6), found_start):
             found_start = prefix.start()  # "+46 (0)179 ...": the country code belongs to the number
@@ -417,6 +441,9 @@ class IpAddressDetector(PatternDetector):
         r"(?i:\bv|\bver\.?|version|firmware|\bfw|build|release|update|mise à jour|\bmaj|ios|android)"
         r"[\s:]*$"
     )
+    _address_cue_before = re.compile(
+        r"(?i:\bip\b|connexion|connect|log(?:ged|in)|router|routeur|server|serveur)[^\n0-9]{0,30}$"
+    )
     required_chars = ".:"
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
@@ -424,6 +451,12 @@ class IpAddressDetector(PatternDetector):
         if match.group("v4") is not None:
             if self._version_before.search(text, max(0, start - 16), start):
                 return None
+            if (
+                _DOTTED_PAIRS.fullmatch(match.group("v4"))
+                and not self._address_cue_before.search(text, max(0, start - 40), start)
+                and reads_as_national_phone(match.group("v4"))
+            ):
+                return None  # "32.12.60.12": a Danish or Norwegian phone, which the phone detector names as such
             return Entity(PiiType.IP_ADDRESS, start, end, 0.95)
         value = match.group("v6")
         if len(value) < 6 or ("::" not in value and value.count(":") != 7):

@@ -293,6 +293,11 @@ def test_every_detector_reports_only_its_types_and_exact_offsets():
         ("appelez-moi au 0121 234 8302", "0121 234 8302"),
         ("0046 70 123 45 67 is my mobile", "0046 70 123 45 67"),
         ("le (+33) 6 12 34 53 78 2ème roman", "(+33) 6 12 34 53 78"),
+        # A year or a count written right after the number is not part of it.
+        ("joignable au (+46) 70 123 70 01 1946 et publié", "(+46) 70 123 70 01"),
+        # Nordic eight-digit numbers: dotted pairs (not an IP address), or grouped with a trunk 0.
+        ("un tournant 32.12.60.12 dans notre histoire", "32.12.60.12"),
+        ("These 08-12 78 65 are great", "08-12 78 65"),
     ],
 )
 def test_phones_of_many_regions_and_formats_are_found_whole(text: str, value: str):
@@ -301,10 +306,39 @@ def test_phones_of_many_regions_and_formats_are_found_whole(text: str, value: st
 
 @pytest.mark.parametrize(
     "text",
-    ["Order #4829301 arrived", "ref. 12345678 lot 4", "paid €12.50 on 12/03/2024", "size 38, 34B", "lot 612345678"],
+    [
+        "Order #4829301 arrived",
+        "ref. 12345678 lot 4",
+        "paid €12.50 on 12/03/2024",
+        "size 38, 34B",
+        "lot 612345678",
+        "delivered 08.12.2024, on time",
+        "ordered 02/11/2024",
+        "sizes 36 38 40 42 all fit",
+    ],
 )
 def test_order_numbers_prices_and_dates_are_not_phones(text: str):
     assert [e for e in detect(text) if e.type is PiiType.PHONE] == []
+
+
+def test_a_number_written_after_a_card_is_read_on_its_own():
+    text = "joignable au 5101-2247-7715-6681 21.234.3188"
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [
+        (PiiType.CARD, "5101-2247-7715-6681"),
+        (PiiType.PHONE, "21.234.3188"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # Dotted pairs that are also a valid Danish number stay an address where the words say so.
+        ("Tentatives de connexion depuis 98.76.68.94 : ce n'était pas moi.", "98.76.68.94"),
+        ("logged in from 10.20.30.40 twice", "10.20.30.40"),
+    ],
+)
+def test_dotted_pairs_after_an_address_word_stay_an_ip_address(text: str, value: str):
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [(PiiType.IP_ADDRESS, value)]
 
 
 @pytest.mark.parametrize(
