@@ -916,3 +916,57 @@ class AddressUnitDetector(PatternDetector):
         if not re.search(r"(?:[0-9]|[A-ZÀ-Þ][\w'’\-]+)$", before):
             return None
         return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.7)
+
+
+# Streets written without a house number before them: the British flat or studio first ("Flat 5, Price Shoals,
+# Newtown, AB1 2CD", often on two lines), the US military's ship and unit addresses ("USS Horn, FPO AE 57820",
+# "Unit 7869 Box 1458, DPO AE 63419"), and a French street named without its number ("rue Lucas Payet"), which is
+# an address only when a flat, a postcode and town, or words like "livraison :" or "ship to" come with it.
+_LINE_BREAK = r"(?:,[ ]*|[ ]*\n[ ]*)"
+_CAP_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
+_UK_POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ ][0-9][A-Z]{2}(?![\w])"
+_MILITARY_POST = r"(?:,[ ]*|[ ]*\n[ ]*|[ ]+)(?:FPO|APO|DPO)[ ](?:AA|AE|AP)[ ][0-9]{5}(?![0-9])"
+_ADDRESS_CUE = (
+    r"(?i:livraison|livrée?s?|envoy\w*|exp[ée]di\w*|adresse|habite|domicili\w*|ship(?:ped)?\s+to|send\s+it\s+to|"
+    r"sent\s+to|delivered\s+to|deliver\s+to|address|live[sd]?\s+(?:at|on|in)|i\s+am\s+at)"
+)
+
+
+class AddressWithoutNumberDetector(PatternDetector):
+    """Streets with no house number before them (see the comment above): a British flat or studio and its
+    street, a US military address, and a French street named without its number when a flat, a postcode and
+    town, or an address word is with it."""
+
+    name = "address_without_number"
+    types = frozenset({PiiType.ADDRESS})
+    prefilter = (
+        r"(?:Flat|Studio|Apartment)[ ][0-9]|(?:FPO|APO|DPO)[ ]A[AEP][ ][0-9]"
+        rf"|(?i:{_FR_TYPES})[{_SPACE}]+(?:(?:de|du|des|la|le|les)[ ]+|[dl][’'])*[A-ZÀ-ÖØ-Þ]"
+    )
+    pattern = re.compile(
+        rf"(?<![\w])(?P<uk>(?:Flat|Studio|Apartment)[ ][0-9]{{1,4}}[A-Za-z]?{_LINE_BREAK}"
+        rf"(?:{_CAP_WORD}[ ]){{1,3}}(?:{_SUFFIX_ALT})(?![\w])"
+        rf"(?:,[ ]*{_CAP_WORD}(?:[ ]{_CAP_WORD}){{0,2}},[ ]*{_UK_POSTCODE})?)"
+        rf"|(?<![\w])(?P<military>(?:(?:USNS|USNV|USS|USCGC)[ ]{_CAP_WORD}(?:[ ]{_CAP_WORD})?"
+        rf"|(?:Unit|PSC)[ ][0-9]{{4}},?[ ]Box[ ][0-9]{{4}}){_MILITARY_POST})"
+        rf"|(?<![\w])(?P<fr>(?i:{_FR_TYPES})(?:[ ]+(?:de|du|des|la|le|les)|[ ]+[dl][’'](?=[A-ZÀ-ÖØ-Þ]))*"
+        rf"[ ]*(?<=[ ’'])(?:{_CAP_WORD})(?:[ \-]{_CAP_WORD}){{0,3}})"
+    )
+    skip_rejected = True
+    _cue_before = re.compile(rf"{_ADDRESS_CUE}[^\n.!?]{{0,12}}$")
+    _unit_after = re.compile(
+        r"(?:[ ]?,[ ]*|[ ]+)(?:(?i:apt\.?|apartment|suite|flat|unit|piso|étage)[ ]?#?[0-9]{1,4}[A-Za-z]?"
+        r"|(?i:bât\.|bat\.)[ ][A-Z])(?![\w])"
+    )
+
+    def validate(self, text: str, match: re.Match[str]) -> Entity | None:
+        if match.group("fr") is None:
+            return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.85)
+        tail = AddressDetector._fr_tail.match(text, match.end())
+        if tail is not None:
+            return Entity(PiiType.ADDRESS, match.start(), tail.end(), 0.85)
+        if self._unit_after.match(text, match.end()) or self._cue_before.search(
+            text, max(0, match.start() - 40), match.start()
+        ):
+            return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.75)
+        return None

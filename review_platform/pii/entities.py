@@ -41,7 +41,7 @@ def clean_text(value: object) -> str:
 def merge_entities(entities: Iterable[Entity]) -> list[Entity]:
     """Resolve overlapping detections into disjoint spans, sorted by start.
 
-    The rule: spans that overlap (share at least one character; touching is not overlapping) form a cluster, and
+    The rule: spans that overlap (share at least one character), or touch a span of their own type, form a cluster, and
     the cluster becomes one entity covering the union of its spans, so no character any detector flagged is left
     in clear. Its type and score are those of the winning member: the longest span, then the higher
     `TYPE_PRIORITY`, then the higher score. A URL that carries an e-mail therefore stays one `<URL>`, and a street
@@ -61,7 +61,10 @@ def merge_entities(entities: Iterable[Entity]) -> list[Entity]:
         merged.append(Entity(winner.type, start, end, winner.score))
 
     for entity in ordered:
-        if cluster and entity.start < cluster_end:
+        # A span that starts where one of its own type ends continues it: a street and the flat found after it
+        # ("12 rue de la Paix" + ", Apt. 3") are one address, one placeholder.
+        touching = entity.start == cluster_end and any(e.type is entity.type and e.end == cluster_end for e in cluster)
+        if cluster and (entity.start < cluster_end or touching):
             cluster.append(entity)
             cluster_end = max(cluster_end, entity.end)
             continue

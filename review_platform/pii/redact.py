@@ -29,6 +29,7 @@ from review_platform.contract import PiiType
 from review_platform.pii.detectors import (
     AddressDetector,
     AddressUnitDetector,
+    AddressWithoutNumberDetector,
     CardDetector,
     Detector,
     EmailDetector,
@@ -58,6 +59,7 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
     LibPhoneNumberDetector(),
     AddressDetector(),
     NameFirstAddressDetector(),
+    AddressWithoutNumberDetector(),
     AddressUnitDetector(),
     NameDetector(),
 )

@@ -399,3 +399,40 @@ def test_the_flat_after_a_street_is_redacted_with_it():
 )
 def test_street_like_phrases_are_not_addresses(text: str):
     assert [e for e in detect(text) if e.type is PiiType.ADDRESS] == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # British: the flat or studio first, the street on the same line or the next, then town and postcode.
+        ("I live at Flat 6, Olivia Road, Stephenberg, DH36 0HE and", "Flat 6, Olivia Road, Stephenberg, DH36 0HE"),
+        ("livraison : Studio 3\nRoberts Views, apt 32 merci", "Studio 3\nRoberts Views, apt 32"),
+        # US military mail: a ship or a unit and box, then FPO / APO / DPO and the "state" AA, AE or AP.
+        ("send it to USS Horn, FPO AE 57820 love", "USS Horn, FPO AE 57820"),
+        ("livré au Unit 7869 Box 1458, DPO AE 63419 par erreur", "Unit 7869 Box 1458, DPO AE 63419"),
+        # French streets named without their number, with what makes them an address.
+        ("livraison : boulevard de Descamps, 72113 Dufour merci", "boulevard de Descamps, 72113 Dufour"),
+        ("envoyez-le au rue Emmanuel Gay, Bât. B, 15e étage", "rue Emmanuel Gay, Bât. B, 15e étage"),
+        ("ship to: chemin Fleury a little", "chemin Fleury"),
+    ],
+)
+def test_streets_without_a_house_number_before_them_are_found(text: str, value: str):
+    assert [(e.type, text[e.start : e.end]) for e in detect(text)] == [(PiiType.ADDRESS, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le roman se passe rue Lepic à Paris",
+        "I went to Place Vendôme yesterday",
+        "Le Chemin des Dames est un roman",
+        "la rue de la Paix est belle",
+        "Studio 54, the film, is great",
+    ],
+)
+def test_a_street_named_in_a_story_is_not_an_address(text: str):
+    assert [e for e in detect(text) if e.type is PiiType.ADDRESS] == []
+
+
+def test_a_street_and_the_flat_after_it_become_one_placeholder():
+    assert redact_text("envoyez au 12 rue de la Paix, Apt. 3 merci")[0] == "envoyez au <ADDRESS> merci"
