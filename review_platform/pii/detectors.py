@@ -954,10 +954,6 @@ class AddressWithoutNumberDetector(PatternDetector):
     )
     skip_rejected = True
     _cue_before = re.compile(rf"{_ADDRESS_CUE}[^\n.!?]{{0,12}}$")
-    _unit_after = re.compile(
-        r"(?:[ ]?,[ ]*|[ ]+)(?:(?i:apt\.?|apartment|suite|flat|unit|piso|étage)[ ]?#?[0-9]{1,4}[A-Za-z]?"
-        r"|(?i:bât\.|bat\.)[ ][A-Z])(?![\w])"
-    )
 
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
         if match.group("fr") is None:
@@ -965,7 +961,7 @@ class AddressWithoutNumberDetector(PatternDetector):
         tail = AddressDetector._fr_tail.match(text, match.end())
         if tail is not None:
             return Entity(PiiType.ADDRESS, match.start(), tail.end(), 0.85)
-        if self._unit_after.match(text, match.end()) or self._cue_before.search(
+        if AddressUnitDetector.pattern.match(text, match.end()) or self._cue_before.search(
             text, max(0, match.start() - 40), match.start()
         ):
             return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.75)
