@@ -491,3 +491,32 @@ class NameDetector:
                     last = k  # "for Emma Christmas Gift": only the first name
                 score = 0.65
             found.append(Entity(PiiType.PERSON, tokens[k].start, tokens[last].end, score))
+
+
+# Titles and degrees written with a name say something about the person (a doctor, an engineer, a woman): they
+# go into the name's placeholder. Words that are also ordinary ("pan", "Don") count only right before a name.
+_TITLE_WORDS = (
+    *_HONORIFIC_WORDS,
+    *_words("Dipl.-Ing. Ing Mag Dott Dott.ssa Sig Sig.ra Sr Sra Dña Don Doña Herr Frau Hr Fr Dhr Mevr pan pani"),
+)
+_TITLES_BEFORE = re.compile(
+    rf"(?:(?<![\w.])(?:{'|'.join(re.escape(word) for word in _TITLE_WORDS)})\.?[ \t\u00a0]+)+\Z"
+)
+_DEGREES_AFTER = re.compile(
+    r"(?:,?[ \t\u00a0]+(?:B\.Sc|M\.Sc|B\.Eng|M\.Eng|B\.A|M\.A|Ph\.D|PhD|MBA|LL\.M|Dipl\.-Ing|MdB|MdL)\.?)+(?![\w])"
+)
+
+
+def with_titles(text: str, entities: Sequence[Entity]) -> list[Entity]:
+    """`entities` with each person's span widened over the titles just before it and the degrees just after."""
+    widened = []
+    for entity in entities:
+        if entity.type is PiiType.PERSON:
+            start, end = entity.start, entity.end
+            if title := _TITLES_BEFORE.search(text, max(0, start - 40), start):
+                start = title.start()
+            if degree := _DEGREES_AFTER.match(text, end):
+                end = degree.end()
+            entity = Entity(entity.type, start, end, entity.score)
+        widened.append(entity)
+    return widened

@@ -43,7 +43,7 @@ from review_platform.pii.detectors import (
     UrlDetector,
 )
 from review_platform.pii.entities import Entity, clean_text, merge_entities
-from review_platform.pii.names import NameDetector
+from review_platform.pii.names import NameDetector, with_titles
 from review_platform.pii.normalise import Normalised, changing_chars_class, map_entities, normalise
 from review_platform.pii.operators import Operator, Placeholder, apply_operators, operator_from_name
 
@@ -176,7 +176,7 @@ def detect(
     ]
     # Merged where the detectors saw them, so an invisible character cannot change which type wins; merged again
     # once mapped back, since two spans splitting one NFKC expansion ("ﬁ" -> "fi") now share its character.
-    merged = merge_entities(found)
+    merged = merge_entities(with_titles(normalised.text, merge_entities(found)))
     return merge_entities(map_entities(normalised, merged)) if normalised.changed else merged
 
 
@@ -247,7 +247,11 @@ def _scan(texts: pl.Series, detectors: Sequence[Detector], types: frozenset[PiiT
         batch = detector.detect_batch([candidates[j] or "" for j in selected])
         for j, entities in zip(selected, batch, strict=True):
             per_row[j].extend(e for e in entities if e.type in types)
-    found = {int(rows[j]): merge_entities(entities) for j, entities in enumerate(per_row) if entities}
+    found = {
+        int(rows[j]): merge_entities(with_titles(candidates[j] or "", merge_entities(entities)))
+        for j, entities in enumerate(per_row)
+        if entities
+    }
     if normalised:  # back to offsets into the original texts, as `detect` does
         for row in normalised.keys() & found.keys():
             found[row] = merge_entities(map_entities(normalised[row], found[row]))

@@ -15,7 +15,7 @@ from review_platform.pii.detectors import (
     iban_valid,
     luhn_valid,
 )
-from review_platform.pii.redact import detect, redact_text
+from review_platform.pii.redact import RedactionConfig, detect, redact_text
 
 
 def found(text: str, pii_type: PiiType | None = None) -> list[str]:
@@ -436,3 +436,19 @@ def test_a_street_named_in_a_story_is_not_an_address(text: str):
 
 def test_a_street_and_the_flat_after_it_become_one_placeholder():
     assert redact_text("envoyez au 12 rue de la Paix, Apt. 3 merci")[0] == "envoyez au <ADDRESS> merci"
+
+
+@pytest.mark.parametrize(
+    "text, redacted",
+    [
+        ("Merci au Dr Kerry Reynolds pour", "Merci au <PERSON> pour"),
+        ("signed: Prof. Emma Mogensen", "signed: <PERSON>"),
+        ("Thanks, Ina Seip B.Sc.", "Thanks, <PERSON>"),
+        ("mon voisin pan Patryk Albin est", "mon voisin <PERSON> est"),
+        # A title word is taken only right before a name.
+        ("I cooked with a pan and it was fine, Dr approved", "I cooked with a pan and it was fine, Dr approved"),
+    ],
+)
+def test_titles_and_degrees_go_into_the_names_placeholder(text: str, redacted: str):
+    config = RedactionConfig.from_options(spacy_names=True)
+    assert redact_text(text, config)[0] == redacted
