@@ -441,7 +441,7 @@ class IpAddressDetector(PatternDetector):
         r"(?i:\bv|\bver\.?|version|firmware|\bfw|build|release|update|mise à jour|\bmaj|ios|android)"
         r"[\s:]*$"
     )
-    _address_cue_before = re.compile(
+    _ip_cue_before = re.compile(
         r"(?i:\bip\b|connexion|connect|log(?:ged|in)|router|routeur|server|serveur)[^\n0-9]{0,30}$"
     )
     required_chars = ".:"
@@ -453,7 +453,7 @@ class IpAddressDetector(PatternDetector):
                 return None
             if (
                 _DOTTED_PAIRS.fullmatch(match.group("v4"))
-                and not self._address_cue_before.search(text, max(0, start - 40), start)
+                and not self._ip_cue_before.search(text, max(0, start - 40), start)
                 and reads_as_national_phone(match.group("v4"))
             ):
                 return None  # "32.12.60.12": a Danish or Norwegian phone, which the phone detector names as such
