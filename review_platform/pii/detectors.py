@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -203,13 +203,15 @@ _DOTTED_PAIRS = re.compile(r"[0-9]{2}(?:\.[0-9]{2}){3}")
 _DATE = re.compile(r"[0-9]{1,2}([./\- ])[0-9]{1,2}\1(?:1[89]|20)[0-9]{2}")
 
 
-def reads_as_national_phone(value: str) -> bool:
-    """Whether libphonenumber's matcher reads the whole of `value` as a valid number of one of `PHONE_REGIONS`."""
-    return any(
-        found.raw_string == value
-        for region in PHONE_REGIONS
-        for found in phonenumbers.PhoneNumberMatcher(value, region, leniency=phonenumbers.Leniency.VALID)
-    )
+def _phone_readings(window: str) -> Iterator[phonenumbers.PhoneNumberMatch]:
+    """The valid numbers libphonenumber's matcher reads in `window`, region by region of `PHONE_REGIONS`."""
+    for region in PHONE_REGIONS:
+        yield from phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID)
+
+
+def _reads_as_national_phone(value: str) -> bool:
+    """Whether the matcher reads the whole of `value` as a valid number of one of `PHONE_REGIONS`."""
+    return any(found.raw_string == value for found in _phone_readings(value))
 
 
 class LibPhoneNumberDetector(PatternDetector):
@@ -261,17 +263,16 @@ class LibPhoneNumberDetector(PatternDetector):
         window = text[start:end]
         cue = self._cue_before.search(text, max(0, start - 40), start) is not None
         best: tuple[int, int, int] | None = None  # (digits, start, end) of the longest reading
-        for region in PHONE_REGIONS:
-            for found in phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID):
-                raw = found.raw_string
-                international = raw.lstrip("(").startswith(("+", "00"))
-                found_digits = sum(c.isdigit() for c in raw)
-                if found_digits < 7 or (best is not None and found_digits <= best[0]):
-                    continue
-                if not international and not cue and not self._plausible_national(raw, found_digits):
-                    continue
-                best = (found_digits, start + found.start, start + found.end)
-            if best is not None and best[0] == digits:
+        for found in _phone_readings(window):
+            raw = found.raw_string
+            international = raw.lstrip("(").startswith(("+", "00"))
+            found_digits = sum(c.isdigit() for c in raw)
+            if found_digits < 7 or (best is not None and found_digits <= best[0]):
+                continue
+            if not international and not cue and not self._plausible_national(raw, found_digits):
+                continue
+            best = (found_digits, start + found.start, start + found.end)
+            if found_digits == digits:
                 break  # a reading of the whole candidate: no other region can do better
         if best is None:
             # A digit glued on after the number ("... 53 78 2ème"): read the candidate without its last group.
@@ -454,7 +455,7 @@ class IpAddressDetector(PatternDetector):
             if (
                 _DOTTED_PAIRS.fullmatch(match.group("v4"))
                 and not self._ip_cue_before.search(text, max(0, start - 40), start)
-                and reads_as_national_phone(match.group("v4"))
+                and _reads_as_national_phone(match.group("v4"))
             ):
                 return None  # "32.12.60.12": a Danish or Norwegian phone, which the phone detector names as such
             return Entity(PiiType.IP_ADDRESS, start, end, 0.95)
@@ -737,6 +738,10 @@ _FR_HEAD_PREFILTER = rf"{_FR_NUMBER},?[{_SPACE}]+(?i:{_FR_TYPES})"
 _FR_PARTICLES = frozenset(_words("de du des la le les l' d' l’ d’ aux au sur en et sous lès saint sainte st ste"))
 _POSTCODE_FR = r"(?:[0-9]{5}|[0-9]{2}[ ][0-9]{3})"
 _CITY = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \-](?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|sur|sous|en|le|la|les|lès|de|du|d'|l'))*"
+# ", 75002 Paris", "75008 Paris Cedex 08": what follows a French street.
+_FR_POSTCODE_TOWN = re.compile(
+    rf",?[ \u00a0]*(?:{_POSTCODE_FR})[ \u00a0]+{_CITY}(?:[ ]+(?i:cedex)(?:[ ][0-9]{{1,2}})?)?"
+)
 
 # US and UK suffixes: the first are unambiguous, the rest (Faker's list) are also ordinary words ("2 Solar
 # Garden Lights") and count only with a tail (apartment, "City, ST 12345", or a UK postcode).
@@ -777,7 +782,6 @@ class AddressDetector(PatternDetector):
         rf"(?:{_US_WORD}[ ]+){{0,3}}?{_US_WORD}[ ]+(?P<suffix>{_SUFFIX_ALT})(?![\w])\.?){_US_TAIL}"
     )
     _fr_word = re.compile(r"[ \u00a0\u202f]+([^\s,.;:!?()\"«»]+)")
-    _fr_tail = re.compile(rf",?[ \u00a0]*(?:{_POSTCODE_FR})[ \u00a0]+{_CITY}(?:[ ]+(?i:cedex)(?:[ ][0-9]{{1,2}})?)?")
     _fr_loose_tail = re.compile(rf"[^,\n.;!?]{{1,60}}?,?[ ]+{_POSTCODE_FR}[ ]+{_CITY}")
     _strong = frozenset(_STRONG_SUFFIXES)
 
@@ -826,7 +830,7 @@ class AddressDetector(PatternDetector):
                 pos = end = word.end()
                 continue
             break
-        tail = self._fr_tail.match(text, end)
+        tail = _FR_POSTCODE_TOWN.match(text, end)
         if tail is not None:
             return Entity(PiiType.ADDRESS, match.start(), tail.end(), 0.95)
         loose = self._fr_loose_tail.match(text, match.end("fr"))
@@ -958,7 +962,7 @@ class AddressWithoutNumberDetector(PatternDetector):
     def validate(self, text: str, match: re.Match[str]) -> Entity | None:
         if match.group("fr") is None:
             return Entity(PiiType.ADDRESS, match.start(), match.end(), 0.85)
-        tail = AddressDetector._fr_tail.match(text, match.end())
+        tail = _FR_POSTCODE_TOWN.match(text, match.end())
         if tail is not None:
             return Entity(PiiType.ADDRESS, match.start(), tail.end(), 0.85)
         if AddressUnitDetector.pattern.match(text, match.end()) or self._cue_before.search(
