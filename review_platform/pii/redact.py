@@ -176,7 +176,7 @@ def detect(
     ]
     # Merged where the detectors saw them, so an invisible character cannot change which type wins; merged again
     # once mapped back, since two spans splitting one NFKC expansion ("ﬁ" -> "fi") now share its character.
-    merged = merge_entities(with_titles(normalised.text, merge_entities(found)))
+    merged = merge_entities(with_titles(normalised.text, found))
     return merge_entities(map_entities(normalised, merged)) if normalised.changed else merged
 
 
@@ -248,7 +248,7 @@ def _scan(texts: pl.Series, detectors: Sequence[Detector], types: frozenset[PiiT
         for j, entities in zip(selected, batch, strict=True):
             per_row[j].extend(e for e in entities if e.type in types)
     found = {
-        int(rows[j]): merge_entities(with_titles(candidates[j] or "", merge_entities(entities)))
+        int(rows[j]): merge_entities(with_titles(candidates[j] or "", entities))
         for j, entities in enumerate(per_row)
         if entities
     }
